@@ -1,0 +1,90 @@
+package io.sluice.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Reads typed values and collects every problem instead of stopping at the first, so one start-up attempt reports
+ * all wrong keys. Each getter returns a harmless placeholder after recording a problem; {@link #throwIfInvalid()}
+ * then refuses the whole configuration.
+ */
+final class SettingsReader {
+  private final Config config;
+  private final List<String> problems = new ArrayList<>();
+
+  SettingsReader(Config config) {
+    this.config = config;
+  }
+
+  String string(String key) {
+    try {
+      return config.getString(key);
+    } catch (ConfigException e) {
+      return fail(key, describe(e), "");
+    }
+  }
+
+  String nonBlank(String key) {
+    String value = string(key);
+    return value.isBlank() && config.hasPath(key) ? fail(key, "must not be empty", value) : value;
+  }
+
+  int intAtLeast(String key, int min) {
+    try {
+      int value = config.getInt(key);
+      return value < min ? fail(key, "is " + value + " but must be at least " + min, min) : value;
+    } catch (ConfigException e) {
+      return fail(key, describe(e), min);
+    }
+  }
+
+  Duration positiveDuration(String key) {
+    try {
+      Duration value = config.getDuration(key);
+      return value.isNegative() || value.isZero()
+          ? fail(key, "is " + value + " but must be a positive duration", Duration.ofSeconds(1))
+          : value;
+    } catch (ConfigException e) {
+      return fail(key, describe(e), Duration.ofSeconds(1));
+    }
+  }
+
+  <E extends Enum<E>> E oneOf(String key, Class<E> type, E fallback) {
+    String raw = string(key);
+    for (E candidate : type.getEnumConstants()) {
+      if (candidate.name().replace('_', '-').equalsIgnoreCase(raw)) {
+        return candidate;
+      }
+    }
+    List<String> allowed = new ArrayList<>();
+    for (E candidate : type.getEnumConstants()) {
+      allowed.add(candidate.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+    }
+    return config.hasPath(key) ? fail(key, "is '" + raw + "' but must be one of " + allowed, fallback) : fallback;
+  }
+
+  /** Records a problem about {@code key} and returns {@code placeholder} so reading can go on. */
+  <T> T fail(String key, String reason, T placeholder) {
+    problems.add(key + " " + reason);
+    return placeholder;
+  }
+
+  void throwIfInvalid() {
+    if (!problems.isEmpty()) {
+      throw new SettingsException(problems);
+    }
+  }
+
+  private static String describe(ConfigException e) {
+    if (e instanceof ConfigException.Missing) {
+      return "is missing";
+    }
+    String message = e.getMessage();
+    int colon = message.lastIndexOf(": ");
+    return "is invalid: " + (colon >= 0 ? message.substring(colon + 2) : message);
+  }
+}

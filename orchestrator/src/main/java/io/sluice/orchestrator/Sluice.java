@@ -1,0 +1,161 @@
+package io.sluice.orchestrator;
+
+import akka.Done;
+import akka.actor.CoordinatedShutdown;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.DispatcherSelector;
+import akka.actor.typed.SupervisorStrategy;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.http.javadsl.Http;
+import akka.http.javadsl.ServerBinding;
+import com.typesafe.config.Config;
+import io.sluice.config.SluiceSettings;
+import io.sluice.orchestrator.database.Database;
+import io.sluice.orchestrator.http.HttpApi;
+import io.sluice.orchestrator.pool.FixedLimit;
+import io.sluice.orchestrator.pool.PoolSupervisor;
+import io.sluice.persistence.GovernedPool;
+import io.sluice.persistence.HikariGovernedPool;
+import io.sluice.persistence.InstanceRegistry;
+import io.sluice.protocols.permit.PermitCommand;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running service: the actor system, the governed pool with its supervisor, the database facade and the HTTP API.
+ * Everything is released by Akka's coordinated shutdown, in phase order: HTTP unbinds, the instance row is stamped,
+ * the actors stop (the supervisor aborts what is still leased), then the pool closes.
+ */
+public final class Sluice {
+  private static final Logger log = LoggerFactory.getLogger(Sluice.class);
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+
+  private final ActorSystem<Void> system;
+  private final SluiceSettings settings;
+  private final ActorRef<PermitCommand> dbSupervisor;
+  private final Database database;
+  private final ServerBinding binding;
+  private final String instanceId;
+
+  private Sluice(ActorSystem<Void> system, SluiceSettings settings, ActorRef<PermitCommand> dbSupervisor,
+      Database database, ServerBinding binding, String instanceId) {
+    this.system = system;
+    this.settings = settings;
+    this.dbSupervisor = dbSupervisor;
+    this.database = database;
+    this.binding = binding;
+    this.instanceId = instanceId;
+  }
+
+  /**
+   * Validates the settings, opens the pool (running migrations), starts the actors and binds HTTP.
+   *
+   * @throws io.sluice.config.SettingsException naming every invalid key
+   */
+  public static Sluice start(Config config) throws Exception {
+    SluiceSettings settings = SluiceSettings.from(config);
+    log.info("connection budget: {}", settings.budget().arithmetic());
+    GovernedPool pool = HikariGovernedPool.open(settings.database(), settings.dbPool());
+    CompletableFuture<ActorRef<PermitCommand>> supervisorRef = new CompletableFuture<>();
+    ActorSystem<Void> system;
+    try {
+      system = ActorSystem.create(Behaviors.setup(context -> {
+        supervisorRef.complete(context.spawn(
+            Behaviors.supervise(PoolSupervisor.create(settings.dbPool(), pool,
+                    new FixedLimit(settings.dbPool().limit()), System::nanoTime))
+                .onFailure(SupervisorStrategy.resume()),
+            "pool-" + settings.dbPool().name()));
+        return Behaviors.empty();
+      }), "sluice", config);
+    } catch (RuntimeException e) {
+      pool.close();
+      throw e;
+    }
+    CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+    shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-pool-" + pool.name(), () -> {
+      pool.close();
+      log.info("pool '{}' closed", pool.name());
+      return CompletableFuture.completedFuture(Done.getInstance());
+    });
+    try {
+      ActorRef<PermitCommand> supervisor = supervisorRef.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      Database database = new Database(supervisor, pool,
+          system.dispatchers().lookup(DispatcherSelector.fromConfig("sluice.jdbc-dispatcher")), system.scheduler(),
+          settings.dbPool().defaultMaxWait());
+      String instanceId = UUID.randomUUID().toString();
+      database.withConnection(null, "sluice-instance", "record-start",
+              InstanceRegistry.recordStart(instanceId, hostName(), Instant.now()))
+          .toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      shutdown.addTask(CoordinatedShutdown.PhaseServiceStop(), "record-instance-stop", () ->
+          database.withConnection(null, "sluice-instance", "record-stop",
+                  InstanceRegistry.recordStop(instanceId, Instant.now()))
+              .<Done>thenApply(rows -> Done.getInstance())
+              .exceptionally(e -> {
+                log.warn("could not record the stop of instance {}: {}", instanceId, e.toString());
+                return Done.getInstance();
+              }));
+      HttpApi api = new HttpApi(system, settings, instanceId, java.util.List.of(supervisor));
+      ServerBinding binding = Http.get(system)
+          .newServerAt(settings.http().host(), settings.http().port())
+          .bind(api.routes())
+          .toCompletableFuture()
+          .get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+          .addToCoordinatedShutdown(Duration.ofSeconds(10), system);
+      log.info("Sluice started: instance={} mode={} http=http://{}:{}", instanceId,
+          settings.mode().name().toLowerCase(java.util.Locale.ROOT), binding.localAddress().getHostString(),
+          binding.localAddress().getPort());
+      return new Sluice(system, settings, supervisor, database, binding, instanceId);
+    } catch (Exception e) {
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      throw e;
+    }
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "unknown";
+    }
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  public SluiceSettings settings() {
+    return settings;
+  }
+
+  public ActorRef<PermitCommand> dbSupervisor() {
+    return dbSupervisor;
+  }
+
+  public Database database() {
+    return database;
+  }
+
+  public InetSocketAddress httpAddress() {
+    return binding.localAddress();
+  }
+
+  public String instanceId() {
+    return instanceId;
+  }
+
+  /** Runs coordinated shutdown and completes when the actor system has terminated. */
+  public CompletionStage<Done> stop() {
+    return CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason());
+  }
+}

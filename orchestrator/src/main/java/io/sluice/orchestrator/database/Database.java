@@ -1,0 +1,145 @@
+package io.sluice.orchestrator.database;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Scheduler;
+import akka.actor.typed.javadsl.AskPattern;
+import io.sluice.persistence.GovernedPool;
+import io.sluice.persistence.JdbcWork;
+import io.sluice.protocols.permit.Acquire;
+import io.sluice.protocols.permit.GiveUp;
+import io.sluice.protocols.permit.Granted;
+import io.sluice.protocols.permit.Lease;
+import io.sluice.protocols.permit.PermitCommand;
+import io.sluice.protocols.permit.PermitReply;
+import io.sluice.protocols.permit.RejectReason;
+import io.sluice.protocols.permit.Rejected;
+import io.sluice.protocols.permit.Release;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The only way actors reach the database: asks the pool supervisor for a permit, runs the blocking work in one
+ * transaction on the dedicated JDBC dispatcher, commits or rolls back, and releases the permit on every path (success,
+ * exception, revocation); a permit that arrives after the caller gave up is handed back. Pipe the returned stage to
+ * the calling actor with {@code ActorContext.pipeToSelf}.
+ */
+public final class Database {
+  private static final Logger log = LoggerFactory.getLogger(Database.class);
+  /** Extra time the facade waits for the supervisor's own answer beyond the request's max wait. */
+  private static final Duration REPLY_GRACE = Duration.ofSeconds(1);
+
+  private final ActorRef<PermitCommand> supervisor;
+  private final GovernedPool pool;
+  private final Executor jdbcExecutor;
+  private final Scheduler scheduler;
+  private final Duration defaultMaxWait;
+  private final AtomicLong requestIds = new AtomicLong();
+
+  public Database(ActorRef<PermitCommand> supervisor, GovernedPool pool, Executor jdbcExecutor, Scheduler scheduler,
+      Duration defaultMaxWait) {
+    this.supervisor = supervisor;
+    this.pool = pool;
+    this.jdbcExecutor = jdbcExecutor;
+    this.scheduler = scheduler;
+    this.defaultMaxWait = defaultMaxWait;
+  }
+
+  /** Runs {@code work} under a SHORT, NORMAL-priority permit with the pool's default wait. */
+  public <T> CompletionStage<T> withConnection(ActorRef<?> holder, String owner, String purpose, JdbcWork<T> work) {
+    return withConnection(PermitRequest.of(holder, owner, purpose), work);
+  }
+
+  public <T> CompletionStage<T> withConnection(PermitRequest request, JdbcWork<T> work) {
+    long requestId = requestIds.incrementAndGet();
+    Duration maxWait = request.maxWait() == null ? defaultMaxWait : request.maxWait();
+    AtomicReference<ActorRef<PermitReply>> replyTo = new AtomicReference<>();
+    CompletableFuture<T> result = new CompletableFuture<>();
+    AskPattern.<PermitCommand, PermitReply>ask(
+            supervisor,
+            ref -> {
+              replyTo.set(ref);
+              return new Acquire(requestId, request.owner(), request.purpose(), request.kind(), request.priority(),
+                  maxWait, ref, request.holder());
+            },
+            maxWait.plus(REPLY_GRACE),
+            scheduler)
+        .whenComplete((reply, failure) -> {
+          if (failure != null) {
+            // The supervisor may still grant after our time-out: GiveUp makes it take that permit back.
+            supervisor.tell(new GiveUp(replyTo.get(), requestId));
+            result.completeExceptionally(new PermitUnavailableException(pool.name(), RejectReason.TIMED_OUT,
+                "the supervisor did not answer within " + maxWait.plus(REPLY_GRACE)));
+          } else if (reply instanceof Rejected rejected) {
+            result.completeExceptionally(new PermitUnavailableException(pool.name(), rejected.reason(),
+                rejected.detail()));
+          } else if (reply instanceof Granted granted) {
+            runOnJdbcDispatcher(granted.lease(), work, result);
+          } else {
+            result.completeExceptionally(new IllegalStateException("unexpected first reply " + reply));
+          }
+        });
+    return result;
+  }
+
+  private <T> void runOnJdbcDispatcher(Lease lease, JdbcWork<T> work, CompletableFuture<T> result) {
+    try {
+      jdbcExecutor.execute(() -> runUnderLease(lease, work, result));
+    } catch (RejectedExecutionException e) {
+      supervisor.tell(new Release(lease.id(), Duration.ZERO, true));
+      result.completeExceptionally(e);
+    }
+  }
+
+  private <T> void runUnderLease(Lease lease, JdbcWork<T> work, CompletableFuture<T> result) {
+    long leaseId = lease.id().value();
+    long start = System.nanoTime();
+    Connection connection = null;
+    T value = null;
+    Throwable error = null;
+    try {
+      connection = pool.connectionFor(leaseId);
+      connection.setAutoCommit(false);
+      value = work.run(connection);
+      connection.commit();
+    } catch (Throwable e) {
+      error = e;
+      rollbackQuietly(connection, lease, e);
+    } finally {
+      if (connection != null) {
+        pool.giveBack(leaseId, connection);
+      }
+    }
+    // Checked before the release: only revocation or the holder's death retires a lease the facade still holds.
+    boolean revoked = error != null && !pool.isAdmitted(leaseId);
+    supervisor.tell(new Release(lease.id(), Duration.ofNanos(System.nanoTime() - start), error != null));
+    if (error == null) {
+      result.complete(value);
+    } else {
+      log.debug("work failed under lease: pool={} lease={} owner={} purpose={} revoked={} error={}", lease.pool(),
+          lease.id(), lease.owner(), lease.purpose(), revoked, error.toString());
+      result.completeExceptionally(revoked ? new LeaseRevokedException(lease, error) : error);
+    }
+  }
+
+  private static void rollbackQuietly(Connection connection, Lease lease, Throwable cause) {
+    if (connection == null) {
+      return;
+    }
+    try {
+      connection.rollback();
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
+      log.debug("rollback failed: pool={} lease={} owner={} error={}", lease.pool(), lease.id(), lease.owner(),
+          e.getMessage());
+    }
+  }
+}

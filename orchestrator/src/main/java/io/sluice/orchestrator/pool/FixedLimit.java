@@ -1,0 +1,10 @@
+package io.sluice.orchestrator.pool;
+
+/** A limit that never changes: {@code sluice.pools.<name>.limit}. */
+public record FixedLimit(int limit) implements LimitAlgorithm {
+  public FixedLimit {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+    }
+  }
+}

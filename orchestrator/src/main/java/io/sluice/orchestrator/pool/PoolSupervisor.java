@@ -1,0 +1,525 @@
+package io.sluice.orchestrator.pool;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.PostStop;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.javadsl.TimerScheduler;
+import io.sluice.config.PoolSettings;
+import io.sluice.persistence.GovernedPool;
+import io.sluice.protocols.permit.Acquire;
+import io.sluice.protocols.permit.GetPoolStats;
+import io.sluice.protocols.permit.GiveUp;
+import io.sluice.protocols.permit.Granted;
+import io.sluice.protocols.permit.Lease;
+import io.sluice.protocols.permit.LeaseId;
+import io.sluice.protocols.permit.LeaseKind;
+import io.sluice.protocols.permit.PermitCommand;
+import io.sluice.protocols.permit.PoolStats;
+import io.sluice.protocols.permit.RejectReason;
+import io.sluice.protocols.permit.Rejected;
+import io.sluice.protocols.permit.Release;
+import io.sluice.protocols.permit.Revoked;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Owns one physical pool and grants its connections as permits. Nobody else can reach the pool: a connection is
+ * handed out only under a lease this actor admitted, and taken back on release, revocation and holder death.
+ *
+ * <p>Invariants: granted ≤ limit ≤ physical pool size; a permit is never lost (a grant whose requester gave up comes
+ * back, a duplicate release cannot raise capacity); with no lease and no waiter for {@code idle-timeout} the pool's
+ * idle connections are evicted and no timer runs.
+ */
+public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
+
+  /** Timer keys, also reported in {@link PoolStats#activeTimers()}. */
+  static final String WAIT_DEADLINE = "wait-deadline";
+  static final String HOLD_CHECK = "hold-check";
+  static final String IDLE_DRAIN = "idle-drain";
+  private static final List<String> TIMER_KEYS = List.of(WAIT_DEADLINE, HOLD_CHECK, IDLE_DRAIN);
+  private static final int LONGEST_HOLDERS_SHOWN = 5;
+  private static final long HISTOGRAM_MAX_MICROS = Duration.ofHours(1).toNanos() / 1000;
+
+  private enum Tick implements PermitCommand.Internal {
+    WAIT_DEADLINE_DUE,
+    HOLD_CHECK_DUE,
+    IDLE_DRAIN_DUE
+  }
+
+  private record HolderStopped(ActorRef<?> holder) implements PermitCommand.Internal {}
+
+  private final PoolSettings settings;
+  private final GovernedPool pool;
+  private final LimitAlgorithm limitAlgorithm;
+  private final LongSupplier nanoClock;
+  private final TimerScheduler<PermitCommand> timers;
+
+  private final Map<Long, ActiveLease> leases = new HashMap<>();
+  private final WaitQueue queue;
+  /** Leases plus waiting requests per watched holder; the holder is unwatched when it reaches zero. */
+  private final Map<ActorRef<?>, Integer> holderUse = new HashMap<>();
+  private long nextLeaseId;
+  private int grantedLongLived;
+  private long waitDeadlineDue = Long.MAX_VALUE;
+  private long holdCheckDue = Long.MAX_VALUE;
+  private boolean drained = true;
+
+  private long acquired;
+  private final EnumMap<RejectReason, Long> rejected = new EnumMap<>(RejectReason.class);
+  private long released;
+  private long failedWork;
+  private long revoked;
+  private long leaked;
+  private long holderDied;
+  private long releasesIgnored;
+  private long grantsReclaimed;
+  private long invalidRequests;
+  private long idleDrains;
+  private final Histogram waitMicros = new Histogram(HISTOGRAM_MAX_MICROS, 2);
+  private final Histogram holdMicros = new Histogram(HISTOGRAM_MAX_MICROS, 2);
+
+  /**
+   * @param nanoClock monotonic time in nanoseconds: {@code System::nanoTime} in production, the test scheduler's clock
+   *     under {@code ManualTime}
+   */
+  public static Behavior<PermitCommand> create(
+      PoolSettings settings, GovernedPool pool, LimitAlgorithm limit, LongSupplier nanoClock) {
+    return Behaviors.setup(context -> Behaviors.withTimers(
+        timers -> new PoolSupervisor(context, timers, settings, pool, limit, nanoClock)));
+  }
+
+  private PoolSupervisor(
+      ActorContext<PermitCommand> context,
+      TimerScheduler<PermitCommand> timers,
+      PoolSettings settings,
+      GovernedPool pool,
+      LimitAlgorithm limitAlgorithm,
+      LongSupplier nanoClock) {
+    super(context);
+    this.timers = timers;
+    this.settings = settings;
+    this.pool = pool;
+    this.limitAlgorithm = limitAlgorithm;
+    this.nanoClock = nanoClock;
+    this.queue = new WaitQueue(settings.ageingInterval().toNanos());
+  }
+
+  @Override
+  public Receive<PermitCommand> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Acquire.class, this::onAcquire)
+        .onMessage(Release.class, this::onRelease)
+        .onMessage(GiveUp.class, this::onGiveUp)
+        .onMessage(GetPoolStats.class, this::onGetStats)
+        .onMessage(HolderStopped.class, this::onHolderStopped)
+        .onMessageEquals(Tick.WAIT_DEADLINE_DUE, this::onWaitDeadline)
+        .onMessageEquals(Tick.HOLD_CHECK_DUE, this::onHoldCheck)
+        .onMessageEquals(Tick.IDLE_DRAIN_DUE, this::onIdleDrain)
+        .onSignal(PostStop.class, signal -> onStop())
+        .build();
+  }
+
+  private int limit() {
+    return Math.max(1, Math.min(limitAlgorithm.limit(), pool.maxSize()));
+  }
+
+  private Behavior<PermitCommand> onAcquire(Acquire request) {
+    String invalid = validate(request);
+    if (invalid != null) {
+      invalidRequests++;
+      getContext().getLog().warn("invalid Acquire ignored: pool={} requestId={} problem={}", settings.name(),
+          request.requestId(), invalid);
+      reject(request, RejectReason.INVALID_REQUEST, invalid);
+      return this;
+    }
+    wake();
+    if (request.kind() == LeaseKind.LONG_LIVED && grantedLongLived >= settings.maxLongLived()) {
+      reject(request, RejectReason.LONG_LIVED_CAP, longLivedCapDetail());
+      afterChange();
+      return this;
+    }
+    long now = nanoClock.getAsLong();
+    if (queue.isEmpty() && leases.size() < limit()) {
+      useHolder(request.holder());
+      grant(request, now, now);
+    } else if (queue.size() >= settings.maxQueue()) {
+      reject(request, RejectReason.QUEUE_FULL, "pool '" + settings.name() + "' already has " + queue.size()
+          + " requests waiting (sluice.pools." + settings.name() + ".max-queue = " + settings.maxQueue()
+          + "); all " + leases.size() + " permits are in use: retry later or lower the concurrency of the callers");
+    } else {
+      useHolder(request.holder());
+      WaitQueue.Waiter waiter = new WaitQueue.Waiter(request, now, now + request.maxWait().toNanos());
+      queue.add(waiter);
+      if (waiter.deadline < waitDeadlineDue) {
+        arm(WAIT_DEADLINE, Tick.WAIT_DEADLINE_DUE, waiter.deadline, now);
+        waitDeadlineDue = waiter.deadline;
+      }
+    }
+    afterChange();
+    return this;
+  }
+
+  private static String validate(Acquire request) {
+    if (request.replyTo() == null) {
+      return "replyTo is missing";
+    }
+    if (request.maxWait() == null || request.maxWait().isNegative() || request.maxWait().isZero()) {
+      return "maxWait must be positive, was " + request.maxWait();
+    }
+    if (request.kind() == null || request.priority() == null) {
+      return "kind and priority are required";
+    }
+    if (request.owner() == null || request.owner().isBlank() || request.purpose() == null
+        || request.purpose().isBlank()) {
+      return "owner and purpose are required, so that every lease can be traced";
+    }
+    return null;
+  }
+
+  /** Grants a permit; the caller has already counted the request's holder as in use. */
+  private void grant(Acquire request, long enqueuedAt, long now) {
+    long id = ++nextLeaseId;
+    Duration maxHold = request.kind() == LeaseKind.SHORT ? settings.maxHold() : Duration.ZERO;
+    Lease lease = new Lease(new LeaseId(id), settings.name(), request.owner(), request.purpose(), request.kind(),
+        maxHold);
+    pool.admit(id);
+    leases.put(id, new ActiveLease(lease, request, now));
+    acquired++;
+    recordMicros(waitMicros, now - enqueuedAt);
+    if (request.kind() == LeaseKind.LONG_LIVED) {
+      grantedLongLived++;
+    } else {
+      long due = now + maxHold.toNanos();
+      if (due < holdCheckDue) {
+        arm(HOLD_CHECK, Tick.HOLD_CHECK_DUE, due, now);
+        holdCheckDue = due;
+      }
+    }
+    request.replyTo().tell(new Granted(request.requestId(), lease));
+  }
+
+  private Behavior<PermitCommand> onRelease(Release release) {
+    ActiveLease lease = release.lease() == null ? null : leases.get(release.lease().value());
+    if (lease == null) {
+      releasesIgnored++;
+      getContext().getLog().info("release of unknown or already returned lease ignored: pool={} lease={}",
+          settings.name(), release.lease());
+      return this;
+    }
+    long now = nanoClock.getAsLong();
+    if (retire(lease)) {
+      getContext().getLog().warn("lease released with its connection still checked out; connection aborted:"
+          + " pool={} lease={} owner={} purpose={}", settings.name(), lease.lease.id(), lease.lease.owner(),
+          lease.lease.purpose());
+    }
+    released++;
+    if (release.failed()) {
+      failedWork++;
+    }
+    recordMicros(holdMicros, now - lease.grantedAt);
+    dispatch(now);
+    afterChange();
+    return this;
+  }
+
+  private Behavior<PermitCommand> onGiveUp(GiveUp giveUp) {
+    List<WaitQueue.Waiter> left = new ArrayList<>(1);
+    queue.removeIf(w -> w.request.requestId() == giveUp.requestId() && w.request.replyTo().equals(giveUp.replyTo()),
+        left::add);
+    for (WaitQueue.Waiter waiter : left) {
+      countRejected(RejectReason.CANCELLED);
+      releaseHolder(waiter.request.holder());
+    }
+    if (left.isEmpty()) {
+      ActiveLease granted = null;
+      for (ActiveLease lease : leases.values()) {
+        if (lease.request.requestId() == giveUp.requestId() && lease.request.replyTo().equals(giveUp.replyTo())) {
+          granted = lease;
+          break;
+        }
+      }
+      if (granted != null) {
+        grantsReclaimed++;
+        getContext().getLog().info("grant reclaimed from a requester that gave up: pool={} lease={} owner={}"
+            + " purpose={}", settings.name(), granted.lease.id(), granted.lease.owner(), granted.lease.purpose());
+        retire(granted);
+        dispatch(nanoClock.getAsLong());
+      }
+    }
+    afterChange();
+    return this;
+  }
+
+  private Behavior<PermitCommand> onHolderStopped(HolderStopped stopped) {
+    holderUse.remove(stopped.holder());
+    long now = nanoClock.getAsLong();
+    List<ActiveLease> orphaned = new ArrayList<>();
+    for (ActiveLease lease : leases.values()) {
+      if (stopped.holder().equals(lease.request.holder())) {
+        orphaned.add(lease);
+      }
+    }
+    for (ActiveLease lease : orphaned) {
+      holderDied++;
+      boolean aborted = retireWithoutHolder(lease);
+      recordMicros(holdMicros, now - lease.grantedAt);
+      getContext().getLog().warn("holder stopped while holding a lease; permit returned{}: pool={} lease={} owner={}"
+              + " purpose={} heldFor={}", aborted ? " and its connection aborted" : "", settings.name(),
+          lease.lease.id(), lease.lease.owner(), lease.lease.purpose(), Duration.ofNanos(now - lease.grantedAt));
+    }
+    queue.removeIf(w -> stopped.holder().equals(w.request.holder()), w -> countRejected(RejectReason.CANCELLED));
+    dispatch(now);
+    afterChange();
+    return this;
+  }
+
+  private Behavior<PermitCommand> onWaitDeadline() {
+    long now = nanoClock.getAsLong();
+    waitDeadlineDue = Long.MAX_VALUE;
+    queue.removeIf(w -> w.deadline <= now, w -> {
+      releaseHolder(w.request.holder());
+      reject(w.request, RejectReason.TIMED_OUT, "no permit of pool '" + settings.name() + "' became free within "
+          + w.request.maxWait() + " (limit " + limit() + ", " + leases.size() + " granted, " + queue.size()
+          + " still waiting): the database is the bottleneck; allow a longer maxWait or lower the callers'"
+          + " concurrency");
+    });
+    afterChange();
+    return this;
+  }
+
+  private Behavior<PermitCommand> onHoldCheck() {
+    long now = nanoClock.getAsLong();
+    holdCheckDue = Long.MAX_VALUE;
+    List<ActiveLease> overdue = new ArrayList<>();
+    for (ActiveLease lease : leases.values()) {
+      if (lease.lease.kind() == LeaseKind.SHORT && lease.grantedAt + lease.lease.maxHold().toNanos() <= now) {
+        overdue.add(lease);
+      }
+    }
+    for (ActiveLease lease : overdue) {
+      Duration heldFor = Duration.ofNanos(now - lease.grantedAt);
+      revoked++;
+      leaked++;
+      retire(lease);
+      recordMicros(holdMicros, now - lease.grantedAt);
+      getContext().getLog().warn("lease revoked, held past max hold (leak): pool={} lease={} owner={} purpose={}"
+          + " heldFor={} maxHold={}", settings.name(), lease.lease.id(), lease.lease.owner(), lease.lease.purpose(),
+          heldFor, lease.lease.maxHold());
+      lease.request.replyTo().tell(new Revoked(lease.lease.id(), "held for " + heldFor + ", longer than max hold "
+          + lease.lease.maxHold() + " (sluice.pools." + settings.name() + ".max-hold); the connection was aborted"));
+    }
+    dispatch(now);
+    afterChange();
+    return this;
+  }
+
+  private Behavior<PermitCommand> onIdleDrain() {
+    if (leases.isEmpty() && queue.isEmpty()) {
+      pool.evictIdle();
+      idleDrains++;
+      drained = true;
+      getContext().getLog().info("pool idle for {}: idle connections evicted, no timers left: pool={}",
+          settings.idleTimeout(), settings.name());
+    }
+    return this;
+  }
+
+  private Behavior<PermitCommand> onGetStats(GetPoolStats request) {
+    request.replyTo().tell(stats(nanoClock.getAsLong()));
+    return this;
+  }
+
+  private Behavior<PermitCommand> onStop() {
+    for (ActiveLease lease : List.copyOf(leases.values())) {
+      retire(lease);
+    }
+    queue.drainTo(w -> reject(w.request, RejectReason.SHUTTING_DOWN, "pool '" + settings.name()
+        + "' is shutting down"));
+    return this;
+  }
+
+  /** Grants permits to waiters while the limit allows. */
+  private void dispatch(long now) {
+    while (leases.size() < limit() && !queue.isEmpty()) {
+      WaitQueue.Waiter next = queue.poll(now);
+      if (next.request.kind() == LeaseKind.LONG_LIVED && grantedLongLived >= settings.maxLongLived()) {
+        releaseHolder(next.request.holder());
+        reject(next.request, RejectReason.LONG_LIVED_CAP, longLivedCapDetail());
+      } else {
+        grant(next.request, next.enqueuedAt, now);
+      }
+    }
+  }
+
+  /** Gives a lease's permit back and closes its pool door; true if a still-open connection had to be aborted. */
+  private boolean retire(ActiveLease lease) {
+    releaseHolder(lease.request.holder());
+    return retireWithoutHolder(lease);
+  }
+
+  private boolean retireWithoutHolder(ActiveLease lease) {
+    leases.remove(lease.lease.id().value());
+    if (lease.lease.kind() == LeaseKind.LONG_LIVED) {
+      grantedLongLived--;
+    }
+    return pool.retire(lease.lease.id().value());
+  }
+
+  /** A request became active: leave the drained state and stop the idle countdown. */
+  private void wake() {
+    drained = false;
+    timers.cancel(IDLE_DRAIN);
+  }
+
+  /** Keeps exactly the timers that have due work; starts the idle countdown when nothing is left. */
+  private void afterChange() {
+    long now = nanoClock.getAsLong();
+    if (queue.isEmpty()) {
+      cancelIfArmed(WAIT_DEADLINE);
+      waitDeadlineDue = Long.MAX_VALUE;
+    } else if (waitDeadlineDue == Long.MAX_VALUE) {
+      waitDeadlineDue = queue.earliestDeadline();
+      arm(WAIT_DEADLINE, Tick.WAIT_DEADLINE_DUE, waitDeadlineDue, now);
+    }
+    if (leases.size() == grantedLongLived) {
+      cancelIfArmed(HOLD_CHECK);
+      holdCheckDue = Long.MAX_VALUE;
+    } else if (holdCheckDue == Long.MAX_VALUE) {
+      holdCheckDue = earliestHoldDeadline();
+      arm(HOLD_CHECK, Tick.HOLD_CHECK_DUE, holdCheckDue, now);
+    }
+    if (leases.isEmpty() && queue.isEmpty() && !drained && !timers.isTimerActive(IDLE_DRAIN)) {
+      timers.startSingleTimer(IDLE_DRAIN, Tick.IDLE_DRAIN_DUE, settings.idleTimeout());
+    }
+  }
+
+  private long earliestHoldDeadline() {
+    long earliest = Long.MAX_VALUE;
+    for (ActiveLease lease : leases.values()) {
+      if (lease.lease.kind() == LeaseKind.SHORT) {
+        earliest = Math.min(earliest, lease.grantedAt + lease.lease.maxHold().toNanos());
+      }
+    }
+    return earliest;
+  }
+
+  private void arm(String key, Tick tick, long dueNanos, long now) {
+    timers.startSingleTimer(key, tick, Duration.ofNanos(Math.max(0, dueNanos - now)));
+  }
+
+  private void cancelIfArmed(String key) {
+    if (timers.isTimerActive(key)) {
+      timers.cancel(key);
+    }
+  }
+
+  private void useHolder(ActorRef<?> holder) {
+    if (holder != null && holderUse.merge(holder, 1, Integer::sum) == 1) {
+      getContext().watchWith(holder, new HolderStopped(holder));
+    }
+  }
+
+  private void releaseHolder(ActorRef<?> holder) {
+    if (holder == null) {
+      return;
+    }
+    Integer use = holderUse.get(holder);
+    if (use == null) {
+      return;
+    }
+    if (use <= 1) {
+      holderUse.remove(holder);
+      getContext().unwatch(holder);
+    } else {
+      holderUse.put(holder, use - 1);
+    }
+  }
+
+  private void reject(Acquire request, RejectReason reason, String detail) {
+    countRejected(reason);
+    if (request.replyTo() != null) {
+      request.replyTo().tell(new Rejected(request.requestId(), reason, detail));
+    }
+  }
+
+  private void countRejected(RejectReason reason) {
+    rejected.merge(reason, 1L, Long::sum);
+  }
+
+  private String longLivedCapDetail() {
+    return "pool '" + settings.name() + "' already has " + grantedLongLived + " long-lived leases (sluice.pools."
+        + settings.name() + ".max-long-lived = " + settings.maxLongLived() + "); release one or raise the cap";
+  }
+
+  private static void recordMicros(Histogram histogram, long nanos) {
+    histogram.recordValue(Math.min(HISTOGRAM_MAX_MICROS, Math.max(0, nanos / 1000)));
+  }
+
+  private PoolStats stats(long now) {
+    List<PoolStats.Holder> holders = new ArrayList<>(leases.size());
+    List<PoolStats.Holder> longLived = new ArrayList<>(grantedLongLived);
+    for (ActiveLease lease : leases.values()) {
+      PoolStats.Holder holder = new PoolStats.Holder(lease.lease.id().value(), lease.lease.owner(),
+          lease.lease.purpose(), lease.lease.kind(), Duration.ofNanos(now - lease.grantedAt).toMillis());
+      holders.add(holder);
+      if (lease.lease.kind() == LeaseKind.LONG_LIVED) {
+        longLived.add(holder);
+      }
+    }
+    holders.sort(Comparator.comparingLong(PoolStats.Holder::heldForMillis).reversed());
+    List<String> activeTimers = new ArrayList<>(TIMER_KEYS.size());
+    for (String key : TIMER_KEYS) {
+      if (timers.isTimerActive(key)) {
+        activeTimers.add(key);
+      }
+    }
+    long oldest = queue.oldestEnqueuedAt();
+    return new PoolStats(
+        settings.name(),
+        limit(),
+        leases.size() - grantedLongLived,
+        grantedLongLived,
+        queue.size(),
+        oldest == Long.MAX_VALUE ? 0 : Duration.ofNanos(now - oldest).toMillis(),
+        pool.physical(),
+        new PoolStats.Counters(acquired, Map.copyOf(rejected), released, failedWork, revoked, leaked, holderDied,
+            releasesIgnored, grantsReclaimed, invalidRequests, idleDrains),
+        percentiles(waitMicros),
+        percentiles(holdMicros),
+        List.copyOf(holders.subList(0, Math.min(LONGEST_HOLDERS_SHOWN, holders.size()))),
+        List.copyOf(longLived),
+        List.copyOf(activeTimers),
+        drained);
+  }
+
+  private static PoolStats.Percentiles percentiles(Histogram micros) {
+    return new PoolStats.Percentiles(micros.getTotalCount(), micros.getValueAtPercentile(50) / 1000.0,
+        micros.getValueAtPercentile(90) / 1000.0, micros.getValueAtPercentile(99) / 1000.0,
+        micros.getMaxValue() / 1000.0);
+  }
+
+  /** A granted lease and what the supervisor needs to police it. */
+  private static final class ActiveLease {
+    final Lease lease;
+    final Acquire request;
+    final long grantedAt;
+
+    ActiveLease(Lease lease, Acquire request, long grantedAt) {
+      this.lease = lease;
+      this.request = request;
+      this.grantedAt = grantedAt;
+    }
+  }
+}

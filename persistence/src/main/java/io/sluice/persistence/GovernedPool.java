@@ -1,0 +1,50 @@
+package io.sluice.persistence;
+
+import io.sluice.protocols.permit.PoolStats;
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * A physical connection pool whose connections can only be reached with a lease its supervisor admitted. The
+ * supervisor admits a lease before it sends the grant and retires it on release, revocation or holder death; a
+ * connection still checked out under a retired lease is aborted, so it is never reused.
+ */
+public interface GovernedPool extends AutoCloseable {
+
+  String name();
+
+  /** Physical connections the pool may open. */
+  int maxSize();
+
+  /** Opens the door for a lease just granted. */
+  void admit(long leaseId);
+
+  /** Whether a lease is admitted: granted and not yet released, revoked or lost with its holder. */
+  boolean isAdmitted(long leaseId);
+
+  /**
+   * The connection for an admitted lease, opening or borrowing one if needed. Blocking: call it only on the JDBC
+   * dispatcher.
+   *
+   * @throws LeaseNotAdmittedException if the lease was never admitted or has been retired
+   */
+  Connection connectionFor(long leaseId) throws SQLException;
+
+  /** Hands back the connection used under a lease; a connection aborted by {@link #retire} is discarded by the pool. */
+  void giveBack(long leaseId, Connection connection);
+
+  /**
+   * Closes the door for a lease. A connection still checked out under it is aborted (physically closed, never reused).
+   *
+   * @return true if a connection had to be aborted
+   */
+  boolean retire(long leaseId);
+
+  /** Closes every idle physical connection now. */
+  void evictIdle();
+
+  PoolStats.Physical physical();
+
+  @Override
+  void close();
+}
