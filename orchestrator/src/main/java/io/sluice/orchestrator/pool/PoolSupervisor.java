@@ -139,7 +139,7 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
     String invalid = validate(request);
     if (invalid != null) {
       invalidRequests++;
-      getContext().getLog().warn("invalid Acquire ignored: pool={} requestId={} problem={}", settings.name(),
+      getContext().getLog().warn("invalid Acquire rejected: pool={} requestId={} problem={}", settings.name(),
           request.requestId(), invalid);
       reject(request, RejectReason.INVALID_REQUEST, invalid);
       return this;
