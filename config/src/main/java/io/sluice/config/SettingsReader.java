@@ -42,6 +42,21 @@ final class SettingsReader {
     }
   }
 
+  double doubleAtLeast(String key, double min) {
+    try {
+      double value = config.getDouble(key);
+      return value < min ? fail(key, "is " + value + " but must be at least " + min, min) : value;
+    } catch (ConfigException e) {
+      return fail(key, describe(e), min);
+    }
+  }
+
+  /** A number in [0, 1]. */
+  double fraction(String key) {
+    double value = doubleAtLeast(key, 0.0);
+    return value > 1.0 ? fail(key, "is " + value + " but must be at most 1.0", 1.0) : value;
+  }
+
   Duration positiveDuration(String key) {
     try {
       Duration value = config.getDuration(key);

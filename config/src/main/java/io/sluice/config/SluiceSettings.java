@@ -5,7 +5,12 @@ import java.util.Map;
 
 /** All of Sluice's settings, read from {@code sluice.*} and validated as a whole. */
 public record SluiceSettings(
-    Mode mode, DatabaseSettings database, PoolSettings dbPool, HttpSettings http, ConnectionBudget budget) {
+    Mode mode,
+    DatabaseSettings database,
+    PoolSettings dbPool,
+    LimitSettings dbLimit,
+    HttpSettings http,
+    ConnectionBudget budget) {
 
   /**
    * Reads and validates the {@code sluice} section.
@@ -25,6 +30,7 @@ public record SluiceSettings(
       reader.fail("sluice.database.url", "must be a JDBC URL (jdbc:postgresql://... or jdbc:h2:...)", null);
     }
     PoolSettings dbPool = readPool(reader, "db");
+    LimitSettings dbLimit = readLimit(reader, dbPool);
     HttpSettings http = new HttpSettings(reader.nonBlank("sluice.http.host"), reader.intAtLeast("sluice.http.port", 0));
     if (http.port() > 65535) {
       reader.fail("sluice.http.port", "is " + http.port() + " but must be at most 65535", null);
@@ -33,7 +39,7 @@ public record SluiceSettings(
         dbPool.maxSize()));
     budget.check(reader);
     reader.throwIfInvalid();
-    return new SluiceSettings(mode, database, dbPool, http, budget);
+    return new SluiceSettings(mode, database, dbPool, dbLimit, http, budget);
   }
 
   private static PoolSettings readPool(SettingsReader reader, String name) {
@@ -63,5 +69,50 @@ public record SluiceSettings(
           + " but HikariCP needs at least 250ms", null);
     }
     return pool;
+  }
+
+  private static LimitSettings readLimit(SettingsReader reader, PoolSettings pool) {
+    String key = "sluice.pools." + pool.name() + ".limit-control.";
+    LimitSettings limit = new LimitSettings(
+        reader.oneOf(key + "algorithm", LimitSettings.LimitAlgorithmName.class,
+            LimitSettings.LimitAlgorithmName.GRADIENT),
+        reader.intAtLeast(key + "min-limit", 1),
+        pool.limit(),
+        reader.intAtLeast(key + "initial-limit", 1),
+        reader.positiveDuration(key + "evaluation-interval"),
+        reader.fraction(key + "grow-utilisation"),
+        reader.fraction(key + "shrink-utilisation"),
+        reader.doubleAtLeast(key + "latency-tolerance", 1.0),
+        reader.fraction(key + "failure-rate-threshold"),
+        reader.positiveDuration(key + "baseline-window"),
+        reader.fraction(key + "aimd.backoff-ratio"),
+        reader.intAtLeast(key + "aimd.increase", 1),
+        reader.fraction(key + "gradient.smoothing"));
+    String maxKey = "sluice.pools." + pool.name() + ".limit";
+    if (limit.minLimit() > limit.maxLimit()) {
+      reader.fail(key + "min-limit", "is " + limit.minLimit() + " but must not exceed " + maxKey + " "
+          + limit.maxLimit(), null);
+    }
+    if (limit.initialLimit() > limit.maxLimit() || limit.initialLimit() < limit.minLimit()) {
+      reader.fail(key + "initial-limit", "is " + limit.initialLimit() + " but must lie between " + key
+          + "min-limit " + limit.minLimit() + " and " + maxKey + " " + limit.maxLimit(), null);
+    }
+    if (limit.shrinkUtilisation() <= limit.growUtilisation()) {
+      reader.fail(key + "shrink-utilisation", "is " + limit.shrinkUtilisation() + " but must be above " + key
+          + "grow-utilisation " + limit.growUtilisation() + ", or the limit would grow and shrink on the same signal",
+          null);
+    }
+    if (limit.backoffRatio() <= 0 || limit.backoffRatio() >= 1) {
+      reader.fail(key + "aimd.backoff-ratio", "is " + limit.backoffRatio() + " but must lie strictly between 0 and 1",
+          null);
+    }
+    if (limit.smoothing() <= 0) {
+      reader.fail(key + "gradient.smoothing", "is " + limit.smoothing() + " but must be above 0", null);
+    }
+    if (limit.baselineWindow().compareTo(limit.evaluationInterval()) < 0) {
+      reader.fail(key + "baseline-window", "is " + limit.baselineWindow() + " but must be at least " + key
+          + "evaluation-interval " + limit.evaluationInterval(), null);
+    }
+    return limit;
   }
 }

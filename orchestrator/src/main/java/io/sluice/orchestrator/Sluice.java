@@ -13,7 +13,6 @@ import com.typesafe.config.Config;
 import io.sluice.config.SluiceSettings;
 import io.sluice.orchestrator.database.Database;
 import io.sluice.orchestrator.http.HttpApi;
-import io.sluice.orchestrator.pool.FixedLimit;
 import io.sluice.orchestrator.pool.PoolSupervisor;
 import io.sluice.persistence.GovernedPool;
 import io.sluice.persistence.HikariGovernedPool;
@@ -71,8 +70,7 @@ public final class Sluice {
     try {
       system = ActorSystem.create(Behaviors.setup(context -> {
         supervisorRef.complete(context.spawn(
-            Behaviors.supervise(PoolSupervisor.create(settings.dbPool(), pool,
-                    new FixedLimit(settings.dbPool().limit()), System::nanoTime))
+            Behaviors.supervise(PoolSupervisor.create(settings.dbPool(), pool, settings.dbLimit(), System::nanoTime))
                 .onFailure(SupervisorStrategy.resume()),
             "pool-" + settings.dbPool().name()));
         return Behaviors.empty();

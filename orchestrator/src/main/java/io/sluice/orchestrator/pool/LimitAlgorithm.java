@@ -2,10 +2,28 @@ package io.sluice.orchestrator.pool;
 
 /**
  * Decides how many permits a supervisor may grant at once. Kept behind this small interface (in the spirit of Netflix
- * concurrency-limits' {@code Limit}) so that adaptive algorithms can replace the fixed one.
+ * concurrency-limits' {@code Limit}) so that algorithms can be swapped. Implementations are owned by one supervisor
+ * and need not be thread-safe.
  */
 public interface LimitAlgorithm {
 
-  /** The current limit; the supervisor clamps it to {@code [1, physical pool size]}. */
+  /** The current limit; the supervisor clamps it to its floor and the physical pool size. */
   int limit();
+
+  /** Whether the limit ever changes; a fixed limit needs no evaluation timer. */
+  default boolean adaptive() {
+    return true;
+  }
+
+  /**
+   * Called once per evaluation interval while the pool has leases or waiters.
+   *
+   * @return the new limit
+   */
+  default int update(LimitSample sample) {
+    return limit();
+  }
+
+  /** The pool drained to idle: the next burst of work starts cold (slow start begins again). */
+  default void restart() {}
 }

@@ -8,6 +8,7 @@ import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
+import io.sluice.config.LimitSettings;
 import io.sluice.config.PoolSettings;
 import io.sluice.persistence.GovernedPool;
 import io.sluice.protocols.permit.Acquire;
@@ -27,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -44,18 +46,26 @@ import org.HdrHistogram.Histogram;
  */
 public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
 
-  /** Timer keys, also reported in {@link PoolStats#activeTimers()}. */
+  /** Timer names, as reported in {@link PoolStats#activeTimers()}. */
   static final String WAIT_DEADLINE = "wait-deadline";
   static final String HOLD_CHECK = "hold-check";
   static final String IDLE_DRAIN = "idle-drain";
-  private static final List<String> TIMER_KEYS = List.of(WAIT_DEADLINE, HOLD_CHECK, IDLE_DRAIN);
+  static final String LIMIT_EVALUATION = "limit-evaluation";
   private static final int LONGEST_HOLDERS_SHOWN = 5;
   private static final long HISTOGRAM_MAX_MICROS = Duration.ofHours(1).toNanos() / 1000;
 
+  /** Each timer is keyed by its own tick message. */
   private enum Tick implements PermitCommand.Internal {
-    WAIT_DEADLINE_DUE,
-    HOLD_CHECK_DUE,
-    IDLE_DRAIN_DUE
+    WAIT_DEADLINE_DUE(WAIT_DEADLINE),
+    HOLD_CHECK_DUE(HOLD_CHECK),
+    IDLE_DRAIN_DUE(IDLE_DRAIN),
+    EVALUATION_DUE(LIMIT_EVALUATION);
+
+    final String timerName;
+
+    Tick(String timerName) {
+      this.timerName = timerName;
+    }
   }
 
   private record HolderStopped(ActorRef<?> holder) implements PermitCommand.Internal {}
@@ -63,6 +73,7 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
   private final PoolSettings settings;
   private final GovernedPool pool;
   private final LimitAlgorithm limitAlgorithm;
+  private final Duration evaluationInterval;
   private final LongSupplier nanoClock;
   private final TimerScheduler<PermitCommand> timers;
 
@@ -72,6 +83,8 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
   private final Map<ActorRef<?>, Integer> holderUse = new HashMap<>();
   private long nextLeaseId;
   private int grantedLongLived;
+  /** Timers started and not yet fired or cancelled; tracked here so that the idle state can be proven empty. */
+  private final EnumSet<Tick> armed = EnumSet.noneOf(Tick.class);
   private long waitDeadlineDue = Long.MAX_VALUE;
   private long holdCheckDue = Long.MAX_VALUE;
   private boolean drained = true;
@@ -87,17 +100,33 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
   private long grantsReclaimed;
   private long invalidRequests;
   private long idleDrains;
+  private long limitChanges;
+  private int currentLimit;
+  /** Accumulated over the current evaluation interval. */
+  private long intervalStart;
+  private long lastGrantedChange;
+  private long grantedNanos;
+  private long intervalCompletions;
+  private long intervalBusyNanos;
+  private long intervalFailures;
+  private long intervalTimeouts;
   private final Histogram waitMicros = new Histogram(HISTOGRAM_MAX_MICROS, 2);
   private final Histogram holdMicros = new Histogram(HISTOGRAM_MAX_MICROS, 2);
 
-  /**
-   * @param nanoClock monotonic time in nanoseconds: {@code System::nanoTime} in production, the test scheduler's clock
-   *     under {@code ManualTime}
-   */
+  /** A supervisor whose limit follows {@code sluice.pools.<name>.limit-control}. */
   public static Behavior<PermitCommand> create(
-      PoolSettings settings, GovernedPool pool, LimitAlgorithm limit, LongSupplier nanoClock) {
+      PoolSettings settings, GovernedPool pool, LimitSettings limit, LongSupplier nanoClock) {
+    return create(settings, pool, LimitAlgorithms.create(limit), limit.evaluationInterval(), nanoClock);
+  }
+
+  /**
+   * @param evaluationInterval how often an adaptive {@code limit} is re-evaluated while there is work
+   * @param nanoClock monotonic time in nanoseconds: {@code System::nanoTime} in production, virtual time in tests
+   */
+  public static Behavior<PermitCommand> create(PoolSettings settings, GovernedPool pool, LimitAlgorithm limit,
+      Duration evaluationInterval, LongSupplier nanoClock) {
     return Behaviors.setup(context -> Behaviors.withTimers(
-        timers -> new PoolSupervisor(context, timers, settings, pool, limit, nanoClock)));
+        timers -> new PoolSupervisor(context, timers, settings, pool, limit, evaluationInterval, nanoClock)));
   }
 
   private PoolSupervisor(
@@ -106,14 +135,17 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
       PoolSettings settings,
       GovernedPool pool,
       LimitAlgorithm limitAlgorithm,
+      Duration evaluationInterval,
       LongSupplier nanoClock) {
     super(context);
+    this.evaluationInterval = evaluationInterval;
     this.timers = timers;
     this.settings = settings;
     this.pool = pool;
     this.limitAlgorithm = limitAlgorithm;
     this.nanoClock = nanoClock;
     this.queue = new WaitQueue(settings.ageingInterval().toNanos());
+    this.currentLimit = clampLimit(limitAlgorithm.limit());
   }
 
   @Override
@@ -127,12 +159,18 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
         .onMessageEquals(Tick.WAIT_DEADLINE_DUE, this::onWaitDeadline)
         .onMessageEquals(Tick.HOLD_CHECK_DUE, this::onHoldCheck)
         .onMessageEquals(Tick.IDLE_DRAIN_DUE, this::onIdleDrain)
+        .onMessageEquals(Tick.EVALUATION_DUE, this::onEvaluate)
         .onSignal(PostStop.class, signal -> onStop())
         .build();
   }
 
   private int limit() {
-    return Math.max(1, Math.min(limitAlgorithm.limit(), pool.maxSize()));
+    return currentLimit;
+  }
+
+  /** granted ≤ limit ≤ physical size, and one permit above the long-lived leases so that short work can proceed. */
+  private int clampLimit(int proposed) {
+    return Math.max(grantedLongLived + 1, Math.min(proposed, pool.maxSize()));
   }
 
   private Behavior<PermitCommand> onAcquire(Acquire request) {
@@ -163,7 +201,7 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
       WaitQueue.Waiter waiter = new WaitQueue.Waiter(request, now, now + request.maxWait().toNanos());
       queue.add(waiter);
       if (waiter.deadline < waitDeadlineDue) {
-        arm(WAIT_DEADLINE, Tick.WAIT_DEADLINE_DUE, waiter.deadline, now);
+        armAt(Tick.WAIT_DEADLINE_DUE, waiter.deadline, now);
         waitDeadlineDue = waiter.deadline;
       }
     }
@@ -195,6 +233,7 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
     Lease lease = new Lease(new LeaseId(id), settings.name(), request.owner(), request.purpose(), request.kind(),
         maxHold);
     pool.admit(id);
+    noteGrantedChange(now);
     leases.put(id, new ActiveLease(lease, request, now));
     acquired++;
     recordMicros(waitMicros, now - enqueuedAt);
@@ -203,7 +242,7 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
     } else {
       long due = now + maxHold.toNanos();
       if (due < holdCheckDue) {
-        arm(HOLD_CHECK, Tick.HOLD_CHECK_DUE, due, now);
+        armAt(Tick.HOLD_CHECK_DUE, due, now);
         holdCheckDue = due;
       }
     }
@@ -225,8 +264,11 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
           lease.lease.purpose());
     }
     released++;
+    intervalCompletions++;
+    intervalBusyNanos += release.busy() == null ? 0 : Math.max(0, release.busy().toNanos());
     if (release.failed()) {
       failedWork++;
+      intervalFailures++;
     }
     recordMicros(holdMicros, now - lease.grantedAt);
     dispatch(now);
@@ -286,10 +328,12 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
   }
 
   private Behavior<PermitCommand> onWaitDeadline() {
+    armed.remove(Tick.WAIT_DEADLINE_DUE);
     long now = nanoClock.getAsLong();
     waitDeadlineDue = Long.MAX_VALUE;
     queue.removeIf(w -> w.deadline <= now, w -> {
       releaseHolder(w.request.holder());
+      intervalTimeouts++;
       reject(w.request, RejectReason.TIMED_OUT, "no permit of pool '" + settings.name() + "' became free within "
           + w.request.maxWait() + " (limit " + limit() + ", " + leases.size() + " granted, " + queue.size()
           + " still waiting): the database is the bottleneck; allow a longer maxWait or lower the callers'"
@@ -300,6 +344,7 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
   }
 
   private Behavior<PermitCommand> onHoldCheck() {
+    armed.remove(Tick.HOLD_CHECK_DUE);
     long now = nanoClock.getAsLong();
     holdCheckDue = Long.MAX_VALUE;
     List<ActiveLease> overdue = new ArrayList<>();
@@ -326,14 +371,57 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
   }
 
   private Behavior<PermitCommand> onIdleDrain() {
+    armed.remove(Tick.IDLE_DRAIN_DUE);
     if (leases.isEmpty() && queue.isEmpty()) {
       pool.evictIdle();
       idleDrains++;
       drained = true;
+      limitAlgorithm.restart();
+      setLimit(limitAlgorithm.limit());
       getContext().getLog().info("pool idle for {}: idle connections evicted, no timers left: pool={}",
           settings.idleTimeout(), settings.name());
     }
     return this;
+  }
+
+  private Behavior<PermitCommand> onEvaluate() {
+    long now = nanoClock.getAsLong();
+    noteGrantedChange(now);
+    long elapsed = Math.max(1, now - intervalStart);
+    long oldest = queue.oldestEnqueuedAt();
+    LimitSample sample = new LimitSample(now, currentLimit, (double) grantedNanos / ((double) elapsed * currentLimit),
+        queue.size(), oldest == Long.MAX_VALUE ? 0 : now - oldest, intervalCompletions,
+        intervalCompletions == 0 ? 0 : intervalBusyNanos / intervalCompletions, intervalFailures, intervalTimeouts);
+    startInterval(now);
+    setLimit(limitAlgorithm.update(sample));
+    dispatch(now);
+    afterChange();
+    return this;
+  }
+
+  private void setLimit(int proposed) {
+    int next = clampLimit(proposed);
+    if (next != currentLimit) {
+      limitChanges++;
+      getContext().getLog().debug("permit limit changed: pool={} from={} to={}", settings.name(), currentLimit, next);
+      currentLimit = next;
+    }
+  }
+
+  private void startInterval(long now) {
+    intervalStart = now;
+    lastGrantedChange = now;
+    grantedNanos = 0;
+    intervalCompletions = 0;
+    intervalBusyNanos = 0;
+    intervalFailures = 0;
+    intervalTimeouts = 0;
+  }
+
+  /** Integrates granted permits over time, for the interval's utilisation; call before the lease count changes. */
+  private void noteGrantedChange(long now) {
+    grantedNanos += (long) leases.size() * (now - lastGrantedChange);
+    lastGrantedChange = now;
   }
 
   private Behavior<PermitCommand> onGetStats(GetPoolStats request) {
@@ -370,6 +458,7 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
   }
 
   private boolean retireWithoutHolder(ActiveLease lease) {
+    noteGrantedChange(nanoClock.getAsLong());
     leases.remove(lease.lease.id().value());
     if (lease.lease.kind() == LeaseKind.LONG_LIVED) {
       grantedLongLived--;
@@ -380,28 +469,37 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
   /** A request became active: leave the drained state and stop the idle countdown. */
   private void wake() {
     drained = false;
-    timers.cancel(IDLE_DRAIN);
+    disarm(Tick.IDLE_DRAIN_DUE);
+    if (limitAlgorithm.adaptive() && !armed.contains(Tick.EVALUATION_DUE)) {
+      startInterval(nanoClock.getAsLong());
+      timers.startTimerAtFixedRate(Tick.EVALUATION_DUE, Tick.EVALUATION_DUE, evaluationInterval);
+      armed.add(Tick.EVALUATION_DUE);
+    }
   }
 
   /** Keeps exactly the timers that have due work; starts the idle countdown when nothing is left. */
   private void afterChange() {
     long now = nanoClock.getAsLong();
     if (queue.isEmpty()) {
-      cancelIfArmed(WAIT_DEADLINE);
+      disarm(Tick.WAIT_DEADLINE_DUE);
       waitDeadlineDue = Long.MAX_VALUE;
     } else if (waitDeadlineDue == Long.MAX_VALUE) {
       waitDeadlineDue = queue.earliestDeadline();
-      arm(WAIT_DEADLINE, Tick.WAIT_DEADLINE_DUE, waitDeadlineDue, now);
+      armAt(Tick.WAIT_DEADLINE_DUE, waitDeadlineDue, now);
     }
     if (leases.size() == grantedLongLived) {
-      cancelIfArmed(HOLD_CHECK);
+      disarm(Tick.HOLD_CHECK_DUE);
       holdCheckDue = Long.MAX_VALUE;
     } else if (holdCheckDue == Long.MAX_VALUE) {
       holdCheckDue = earliestHoldDeadline();
-      arm(HOLD_CHECK, Tick.HOLD_CHECK_DUE, holdCheckDue, now);
+      armAt(Tick.HOLD_CHECK_DUE, holdCheckDue, now);
     }
-    if (leases.isEmpty() && queue.isEmpty() && !drained && !timers.isTimerActive(IDLE_DRAIN)) {
-      timers.startSingleTimer(IDLE_DRAIN, Tick.IDLE_DRAIN_DUE, settings.idleTimeout());
+    if (leases.isEmpty() && queue.isEmpty()) {
+      disarm(Tick.EVALUATION_DUE);
+      if (!drained && !armed.contains(Tick.IDLE_DRAIN_DUE)) {
+        timers.startSingleTimer(Tick.IDLE_DRAIN_DUE, Tick.IDLE_DRAIN_DUE, settings.idleTimeout());
+        armed.add(Tick.IDLE_DRAIN_DUE);
+      }
     }
   }
 
@@ -415,13 +513,14 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
     return earliest;
   }
 
-  private void arm(String key, Tick tick, long dueNanos, long now) {
-    timers.startSingleTimer(key, tick, Duration.ofNanos(Math.max(0, dueNanos - now)));
+  private void armAt(Tick tick, long dueNanos, long now) {
+    timers.startSingleTimer(tick, tick, Duration.ofNanos(Math.max(0, dueNanos - now)));
+    armed.add(tick);
   }
 
-  private void cancelIfArmed(String key) {
-    if (timers.isTimerActive(key)) {
-      timers.cancel(key);
+  private void disarm(Tick tick) {
+    if (armed.remove(tick)) {
+      timers.cancel(tick);
     }
   }
 
@@ -479,11 +578,9 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
       }
     }
     holders.sort(Comparator.comparingLong(PoolStats.Holder::heldForMillis).reversed());
-    List<String> activeTimers = new ArrayList<>(TIMER_KEYS.size());
-    for (String key : TIMER_KEYS) {
-      if (timers.isTimerActive(key)) {
-        activeTimers.add(key);
-      }
+    List<String> activeTimers = new ArrayList<>(armed.size());
+    for (Tick tick : armed) {
+      activeTimers.add(tick.timerName);
     }
     long oldest = queue.oldestEnqueuedAt();
     return new PoolStats(
@@ -495,7 +592,7 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
         oldest == Long.MAX_VALUE ? 0 : Duration.ofNanos(now - oldest).toMillis(),
         pool.physical(),
         new PoolStats.Counters(acquired, Map.copyOf(rejected), released, failedWork, revoked, leaked, holderDied,
-            releasesIgnored, grantsReclaimed, invalidRequests, idleDrains),
+            releasesIgnored, grantsReclaimed, invalidRequests, idleDrains, limitChanges),
         percentiles(waitMicros),
         percentiles(holdMicros),
         List.copyOf(holders.subList(0, Math.min(LONGEST_HOLDERS_SHOWN, holders.size()))),

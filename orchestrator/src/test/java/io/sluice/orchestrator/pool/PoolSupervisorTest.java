@@ -13,6 +13,7 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.testkit.ExplicitlyTriggeredScheduler;
 import io.sluice.config.DatabaseSettings;
+import io.sluice.config.LimitSettings;
 import io.sluice.config.PoolSettings;
 import io.sluice.persistence.HikariGovernedPool;
 import io.sluice.protocols.permit.Acquire;
@@ -86,7 +87,7 @@ class PoolSupervisorTest {
         "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "", limit, false), settings);
     pools.add(pool);
     ActorRef<PermitCommand> supervisor =
-        testKit.spawn(PoolSupervisor.create(settings, pool, new FixedLimit(limit), virtualNanos));
+        testKit.spawn(PoolSupervisor.create(settings, pool, LimitSettings.fixed(limit), virtualNanos));
     supervisors.add(supervisor);
     return supervisor;
   }

@@ -41,6 +41,7 @@ public record PoolStats(
    * @param releasesIgnored releases of unknown or already released leases (duplicates, late, after revocation)
    * @param grantsReclaimed grants returned to the pool because their requester had given up
    * @param invalidRequests malformed protocol use (for example a non-positive max wait)
+   * @param limitChanges how often the adaptive limit moved
    */
   public record Counters(
       long acquired,
@@ -53,7 +54,8 @@ public record PoolStats(
       long releasesIgnored,
       long grantsReclaimed,
       long invalidRequests,
-      long idleDrains) {}
+      long idleDrains,
+      long limitChanges) {}
 
   /** Distribution of a duration in milliseconds. */
   public record Percentiles(long count, double p50, double p90, double p99, double max) {}

@@ -1,0 +1,70 @@
+package io.sluice.orchestrator.pool;
+
+import io.sluice.config.LimitSettings;
+import java.util.ArrayDeque;
+
+/**
+ * The grow and shrink rules every adaptive algorithm shares, and the latency baseline they compare against.
+ *
+ * <p>The baseline is the lowest interval mean query time within the baseline window. A minimum, unlike an average,
+ * does not creep upward while steady overload keeps latency high, so a limit that waits for "latency stable" cannot
+ * ratchet itself up (the flaw of Gradient2's averaged long-term RTT).
+ */
+final class CongestionSignals {
+  private final LimitSettings settings;
+  private final long windowNanos;
+  /** (time, mean) pairs of recent intervals, in time order, kept as a monotonic deque of minima. */
+  private final ArrayDeque<long[]> minima = new ArrayDeque<>();
+
+  CongestionSignals(LimitSettings settings) {
+    this.settings = settings;
+    this.windowNanos = settings.baselineWindow().toNanos();
+  }
+
+  /** Feeds the interval's latency into the baseline; call once per sample before asking the rules. */
+  void observe(LimitSample sample) {
+    while (!minima.isEmpty() && minima.peekFirst()[0] < sample.nowNanos() - windowNanos) {
+      minima.pollFirst();
+    }
+    if (sample.completions() > 0) {
+      while (!minima.isEmpty() && minima.peekLast()[1] >= sample.meanBusyNanos()) {
+        minima.pollLast();
+      }
+      minima.addLast(new long[] {sample.nowNanos(), sample.meanBusyNanos()});
+    }
+  }
+
+  /** The lowest interval mean query time within the window, or 0 before any completion. */
+  long baselineNanos() {
+    return minima.isEmpty() ? 0 : minima.peekFirst()[1];
+  }
+
+  boolean latencyRising(LimitSample sample) {
+    long baseline = baselineNanos();
+    return sample.completions() > 0 && baseline > 0
+        && sample.meanBusyNanos() > baseline * settings.latencyTolerance();
+  }
+
+  /** Any sign that more permits would hurt: rising latency, waits timing out, or failing work. */
+  boolean congested(LimitSample sample) {
+    return latencyRising(sample) || sample.timeouts() > 0
+        || (sample.completions() > 0 && sample.failureRate() >= settings.failureRateThreshold());
+  }
+
+  /** Shrink only when the pool is busy and congested. */
+  boolean shouldShrink(LimitSample sample) {
+    return sample.utilisation() >= settings.shrinkUtilisation() && congested(sample);
+  }
+
+  /**
+   * Grow only while work waits, the permits are really used (the pool, not the application, is the bottleneck) and
+   * there is no sign of congestion.
+   */
+  boolean shouldGrow(LimitSample sample) {
+    return sample.waiting() > 0 && sample.utilisation() >= settings.growUtilisation() && !congested(sample);
+  }
+
+  void forgetBaseline() {
+    minima.clear();
+  }
+}
