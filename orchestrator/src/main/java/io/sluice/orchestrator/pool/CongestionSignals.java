@@ -21,16 +21,28 @@ final class CongestionSignals {
     this.windowNanos = settings.baselineWindow().toNanos();
   }
 
-  /** Feeds the interval's latency into the baseline; call once per sample before asking the rules. */
+  /**
+   * Feeds the interval's latency into the baseline; call once per sample before asking the rules. An interval in which
+   * work waited can lower the baseline but never raise it, and old minima expire only once a newer one replaces them:
+   * otherwise steady overload, outlasting the window, would become the new normal and let the limit creep up.
+   */
   void observe(LimitSample sample) {
-    while (!minima.isEmpty() && minima.peekFirst()[0] < sample.nowNanos() - windowNanos) {
+    while (minima.size() > 1 && minima.peekFirst()[0] < sample.nowNanos() - windowNanos) {
       minima.pollFirst();
     }
-    if (sample.completions() > 0) {
-      while (!minima.isEmpty() && minima.peekLast()[1] >= sample.meanBusyNanos()) {
-        minima.pollLast();
-      }
-      minima.addLast(new long[] {sample.nowNanos(), sample.meanBusyNanos()});
+    if (sample.completions() == 0) {
+      return;
+    }
+    boolean uncongested = sample.waiting() == 0;
+    if (!uncongested && !minima.isEmpty() && sample.meanBusyNanos() > baselineNanos()) {
+      return;
+    }
+    while (!minima.isEmpty() && minima.peekLast()[1] >= sample.meanBusyNanos()) {
+      minima.pollLast();
+    }
+    minima.addLast(new long[] {sample.nowNanos(), sample.meanBusyNanos()});
+    if (minima.peekFirst()[0] < sample.nowNanos() - windowNanos) {
+      minima.pollFirst();
     }
   }
 
@@ -64,7 +76,4 @@ final class CongestionSignals {
     return sample.waiting() > 0 && sample.utilisation() >= settings.growUtilisation() && !congested(sample);
   }
 
-  void forgetBaseline() {
-    minima.clear();
-  }
 }
