@@ -18,7 +18,7 @@ import java.time.Duration;
  * @param baselineWindow the latency baseline is the lowest interval mean seen within this window
  * @param backoffRatio AIMD: the limit is multiplied by this on congestion
  * @param increase AIMD: permits added per interval while growing
- * @param smoothing gradient: weight of the new estimate against the current limit (0..1]
+ * @param smoothing gradient: when shrinking, weight of the new estimate against the current limit (0..1]
  */
 public record LimitSettings(
     LimitAlgorithmName algorithm,

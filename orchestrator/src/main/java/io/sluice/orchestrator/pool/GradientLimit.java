@@ -3,10 +3,12 @@ package io.sluice.orchestrator.pool;
 import io.sluice.config.LimitSettings;
 
 /**
- * Scales the limit by how far the current query latency is from the baseline (gradient = tolerance × baseline ÷
- * current, in [0.5, 1]) and adds a queue allowance of √limit while work waits, smoothed against the current limit.
- * Unlike Gradient2 it grows only under {@link CongestionSignals#shouldGrow} (work waits, permits used, no congestion)
- * and shrinks only under {@link CongestionSignals#shouldShrink}, so moderate steady overload cannot make it creep.
+ * Moves the limit by how far the current query latency is from the baseline. On congestion it shrinks to limit ×
+ * gradient (gradient = tolerance × baseline ÷ current, in [0.5, 1]), smoothed. While work waits it grows by up to the
+ * number of waiters, at most doubling, scaled by the latency headroom left below the tolerance: at baseline latency
+ * it recovers as fast as slow start, near the tolerance by one permit. Unlike Gradient2 it grows only under
+ * {@link CongestionSignals#shouldGrow} (work waits, permits used, no congestion) against a baseline that cannot drift
+ * up, so moderate steady overload cannot make it creep.
  */
 final class GradientLimit implements LimitAlgorithm {
   private final LimitSettings settings;
@@ -27,22 +29,27 @@ final class GradientLimit implements LimitAlgorithm {
   @Override
   public int update(LimitSample sample) {
     double current = limit();
-    double target = current;
     if (signals.shouldShrink(sample)) {
       double gradient = sample.timeouts() > 0 && !signals.latencyRising(sample) ? 0.9 : gradient(sample);
-      target = Math.min(current - 1, current * gradient);
-    } else if (signals.shouldGrow(sample)) {
-      target = current + Math.max(1, Math.sqrt(current));
-    }
-    estimate = estimate * (1 - settings.smoothing()) + target * settings.smoothing();
-    if (target < current) {
+      double target = Math.min(current - 1, current * gradient);
+      estimate = estimate * (1 - settings.smoothing()) + target * settings.smoothing();
       // Always give at least one permit back on congestion, however strong the smoothing.
       estimate = Math.min(estimate, current - 1);
-    } else if (target > current) {
-      estimate = Math.max(estimate, current + 1);
+    } else if (signals.shouldGrow(sample)) {
+      estimate = current + Math.max(1, Math.min(sample.waiting(), current) * headroom(sample));
     }
     estimate = Math.max(settings.minLimit(), Math.min(settings.maxLimit(), estimate));
     return limit();
+  }
+
+  /** 1 at (or below) the baseline latency, 0 at the tolerance. */
+  private double headroom(LimitSample sample) {
+    double baseline = signals.baselineNanos();
+    if (baseline <= 0 || sample.meanBusyNanos() <= 0) {
+      return 1;
+    }
+    double ratio = sample.meanBusyNanos() / baseline;
+    return Math.max(0, Math.min(1, (settings.latencyTolerance() - ratio) / (settings.latencyTolerance() - 1)));
   }
 
   private double gradient(LimitSample sample) {
