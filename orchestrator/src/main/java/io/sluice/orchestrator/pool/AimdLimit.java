@@ -22,6 +22,7 @@ final class AimdLimit implements LimitAlgorithm {
   @Override
   public int update(LimitSample sample) {
     if (signals.shouldShrink(sample)) {
+      signals.shrank(sample);
       limit = Math.min(limit - 1, (int) (limit * settings.backoffRatio()));
     } else if (signals.shouldGrow(sample)) {
       limit += settings.increase();

@@ -6,6 +6,10 @@ import java.util.ArrayDeque;
 /**
  * The grow and shrink rules every adaptive algorithm shares, and the latency baseline they compare against.
  *
+ * <p>Shrinking continues only while it helps: after a shrink, if the next interval's latency stayed the same, the
+ * slowness is not caused by this pool's concurrency (a slow database, a latency step) and fewer permits would only
+ * cut goodput and make waiters time out, so the limit holds until the congestion clears.
+ *
  * <p>The baseline is the lowest interval mean query time within the baseline window. A minimum, unlike an average,
  * does not creep upward while steady overload keeps latency high, so a limit that waits for "latency stable" cannot
  * ratchet itself up (the flaw of Gradient2's averaged long-term RTT).
@@ -15,6 +19,16 @@ final class CongestionSignals {
   private final long windowNanos;
   /** (time, mean) pairs of recent intervals, in time order, kept as a monotonic deque of minima. */
   private final ArrayDeque<long[]> minima = new ArrayDeque<>();
+  /** Mean query time of the interval that triggered the last shrink; 0 when the last interval did not shrink. */
+  private long latencyAtLastShrink;
+  /** Set once a shrink did not bring latency down; cleared when the congestion clears. */
+  private boolean shrinkingDidNotHelp;
+
+  /**
+   * Latency within this share of its value at the last shrink counts as unchanged: that shrink did not help. (Latency
+   * that got worse means the load changed, and shrinking may still help.)
+   */
+  private static final double UNCHANGED = 0.05;
 
   CongestionSignals(LimitSettings settings) {
     this.settings = settings;
@@ -63,9 +77,24 @@ final class CongestionSignals {
         || (sample.completions() > 0 && sample.failureRate() >= settings.failureRateThreshold());
   }
 
-  /** Shrink only when the pool is busy and congested. */
+  /** Shrink only when the pool is busy and congested, and only while shrinking brings latency down. */
   boolean shouldShrink(LimitSample sample) {
-    return sample.utilisation() >= settings.shrinkUtilisation() && congested(sample);
+    if (!congested(sample)) {
+      shrinkingDidNotHelp = false;
+      latencyAtLastShrink = 0;
+      return false;
+    }
+    if (latencyAtLastShrink > 0 && sample.meanBusyNanos() >= latencyAtLastShrink * (1 - UNCHANGED)
+        && sample.meanBusyNanos() <= latencyAtLastShrink * (1 + UNCHANGED)) {
+      shrinkingDidNotHelp = true;
+    }
+    latencyAtLastShrink = 0;
+    return sample.utilisation() >= settings.shrinkUtilisation() && !shrinkingDidNotHelp;
+  }
+
+  /** The algorithm shrank on this sample: the next sample tells whether that helped. */
+  void shrank(LimitSample sample) {
+    latencyAtLastShrink = Math.max(1, sample.meanBusyNanos());
   }
 
   /**

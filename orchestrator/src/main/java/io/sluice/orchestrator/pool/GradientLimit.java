@@ -30,6 +30,7 @@ final class GradientLimit implements LimitAlgorithm {
   public int update(LimitSample sample) {
     double current = limit();
     if (signals.shouldShrink(sample)) {
+      signals.shrank(sample);
       double gradient = sample.timeouts() > 0 && !signals.latencyRising(sample) ? 0.9 : gradient(sample);
       double target = Math.min(current - 1, current * gradient);
       estimate = estimate * (1 - settings.smoothing()) + target * settings.smoothing();

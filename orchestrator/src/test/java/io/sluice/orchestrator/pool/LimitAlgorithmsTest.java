@@ -169,15 +169,52 @@ class LimitAlgorithmsTest {
   }
 
   @Test
+  void shrinksWhileShrinkingBringsLatencyDownAndStopsWhereItIsFine() {
+    for (LimitAlgorithmName name : new LimitAlgorithmName[] {LimitAlgorithmName.AIMD, LimitAlgorithmName.GRADIENT}) {
+      LimitAlgorithm limit = handedOverAt4(name);
+      for (int i = 0; i < 40; i++) {
+        limit.update(busyAndWaiting(limit, BASE_LATENCY));
+      }
+      assertEquals(40, limit.limit(), name + " did not reach the ceiling");
+      // The database serves 6 queries at full speed; beyond that latency grows with this pool's concurrency.
+      for (int i = 0; i < 200; i++) {
+        limit.update(busyAndWaiting(limit, BASE_LATENCY * Math.max(6, limit.limit()) / 6));
+      }
+      // Latency is within tolerance up to 6 x 1.5 = 9 permits; AIMD keeps probing one above.
+      assertTrue(limit.limit() >= 6 && limit.limit() <= 10, name + " settled at " + limit.limit());
+    }
+  }
+
+  @Test
+  void aSlowdownThatShrinkingDoesNotCureHoldsTheLimit() {
+    for (LimitAlgorithmName name : new LimitAlgorithmName[] {LimitAlgorithmName.AIMD, LimitAlgorithmName.GRADIENT}) {
+      LimitAlgorithm limit = handedOverAt4(name);
+      for (int i = 0; i < 40; i++) {
+        limit.update(busyAndWaiting(limit, BASE_LATENCY));
+      }
+      int first = limit.update(busyAndWaiting(limit, BASE_LATENCY * 10));
+      assertTrue(first < 40, name + " did not react to the latency step");
+      for (int i = 0; i < 100; i++) {
+        assertEquals(first, limit.update(busyAndWaiting(limit, BASE_LATENCY * 10)), name + " kept shrinking");
+      }
+      // The step ends: the limit grows back.
+      for (int i = 0; i < 10; i++) {
+        limit.update(busyAndWaiting(limit, BASE_LATENCY));
+      }
+      assertEquals(40, limit.limit(), name + " did not recover");
+    }
+  }
+
+  @Test
   void theLimitStaysWithinItsBounds() {
     LimitAlgorithm limit = handedOverAt4(LimitAlgorithmName.GRADIENT);
     for (int i = 0; i < 100; i++) {
-      limit.update(busyAndWaiting(limit, BASE_LATENCY * 20));
+      limit.update(busyAndWaiting(limit, BASE_LATENCY * Math.max(1, limit.limit())));
     }
     assertEquals(1, limit.limit());
     for (int i = 0; i < 100; i++) {
       limit.update(busyAndWaiting(limit, BASE_LATENCY));
     }
-    assertTrue(limit.limit() <= 40);
+    assertEquals(40, limit.limit());
   }
 }
