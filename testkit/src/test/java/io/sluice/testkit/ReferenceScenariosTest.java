@@ -43,6 +43,16 @@ class ReferenceScenariosTest {
     ScenarioReport sluice = run(scenario, ReferenceScenarios.sluice(30));
     run(scenario, ReferenceScenarios.barePool());
     assertEquals(0, sluice.errorCount());
+    long stepStart = ReferenceScenarios.LATENCY_STEP_START.toMillis();
+    long stepEnd = stepStart + ReferenceScenarios.LATENCY_STEP_LENGTH.toMillis();
+    int before = sluice.limitAt(stepStart - 1);
+    int during = sluice.limitAt(stepEnd - 1);
+    assertTrue(during < before, "the limit shrinks when queries get 10x slower: " + before + " -> " + during);
+    assertTrue(sluice.lastLimitChangeBetween(stepStart, stepEnd) - stepStart <= 2_000,
+        "settled within 2 s of the step: " + sluice.limitTrace());
+    assertEquals(before, sluice.limitAt(80_000), "back to the limit before the step");
+    assertTrue(sluice.lastLimitChangeBetween(stepEnd, 80_000) - stepEnd <= 2_000,
+        "settled within 2 s of the step's end: " + sluice.limitTrace());
   }
 
   @Test
@@ -50,5 +60,28 @@ class ReferenceScenariosTest {
     ScenarioReport inside = run(ReferenceScenarios.slowCallInsideLease(), ReferenceScenarios.sluice(10));
     ScenarioReport split = run(ReferenceScenarios.slowCallReadCallWrite(), ReferenceScenarios.sluice(10));
     assertEquals(0, split.errorCount());
+    assertTrue(split.goodputRatio() >= 0.95, "read -> call -> write keeps up: " + split.goodputRatio());
+    assertTrue(split.holdP99Millis() < 100, "permits are held for the queries only: " + split.holdP99Millis());
+    assertTrue(inside.errorCount() > 0, "holding the connection across the call starves the other handlers");
+    assertTrue(split.goodput() >= 5 * inside.goodput());
+  }
+
+  @Test
+  void aScenarioGivesTheSameResultEveryTime() {
+    Scenario scenario = ReferenceScenarios.latencyStep();
+    assertEquals(scenario.run(ReferenceScenarios.sluice(30)), scenario.run(ReferenceScenarios.sluice(30)));
+  }
+
+  @Test
+  void injectedFailuresAreCountedNotLost() {
+    Scenario scenario = new Scenario("failure injection", () -> SimulatedDatabase.builder().failureRate(0.1).build(),
+        10, Workload.closedLoop(20, Task.query(), java.time.Duration.ZERO, ReferenceScenarios.MAX_WAIT),
+        java.time.Duration.ofSeconds(10), 0);
+    ScenarioReport report = run(scenario, ReferenceScenarios.sluice(10));
+    long failed = report.errors().getOrDefault("QUERY_FAILED", 0L);
+    assertTrue(failed > 0);
+    long ended = report.completed() + report.errorCount();
+    assertTrue(ended <= report.started() && report.started() <= ended + 20,
+        "every task ends once; at most one per client is still running at the end");
   }
 }
