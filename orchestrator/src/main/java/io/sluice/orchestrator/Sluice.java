@@ -18,6 +18,7 @@ import io.sluice.persistence.GovernedPool;
 import io.sluice.persistence.HikariGovernedPool;
 import io.sluice.persistence.InstanceRegistry;
 import io.sluice.protocols.permit.PermitCommand;
+import kamon.Kamon;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -63,6 +64,7 @@ public final class Sluice {
    */
   public static Sluice start(Config config) throws Exception {
     SluiceSettings settings = SluiceSettings.from(config);
+    Kamon.init(config);
     log.info("connection budget: {}", settings.budget().arithmetic());
     GovernedPool pool = HikariGovernedPool.open(settings.database(), settings.dbPool());
     CompletableFuture<ActorRef<PermitCommand>> supervisorRef = new CompletableFuture<>();

@@ -22,6 +22,8 @@ import java.sql.Timestamp;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -92,6 +94,31 @@ class SluiceServiceTest {
     // The start-up wrote the instance row through a permit.
     assertTrue(db.get("counters").get("acquired").asLong() >= 1);
     assertEquals(0, db.get("grantedShort").asInt());
+  }
+
+  @Test
+  void metricsServesThePermitSeriesWithLiveValues() throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    String body = "";
+    Pattern acquired = Pattern.compile("sluice_permits_acquired_total\\{pool=\"db\"} (\\d+)\\.0");
+    // The reporter publishes a snapshot per tick (1 s); the start-up's permit shows up in the first one.
+    while (System.nanoTime() < deadline && !acquired.matcher(body).find()) {
+      HttpResponse<String> response = send("GET", "/metrics");
+      assertEquals(200, response.statusCode());
+      body = response.body();
+      Thread.sleep(200);
+    }
+    Matcher count = acquired.matcher(body);
+    assertTrue(count.find(), body);
+    assertTrue(Long.parseLong(count.group(1)) >= 1, body);
+    for (String series : new String[] {"sluice_permits_limit{pool=\"db\"} 2.0", "sluice_permits_waiting{pool=\"db\"}",
+        "sluice_permits_granted{", "sluice_connections{", "sluice_permits_wait_time_seconds_count{pool=\"db\"}",
+        "sluice_permits_hold_time_seconds_count{", "owner_kind=\"sluice-instance\"", "purpose=\"record-start\"",
+        "sluice_permits_rejected_total{", "sluice_permits_revoked_total{pool=\"db\"}",
+        "sluice_permits_leaked_total{pool=\"db\"}", "sluice_permits_limit_changes_total{pool=\"db\"}",
+        "sluice_permits_oldest_wait_seconds{pool=\"db\"}"}) {
+      assertTrue(body.contains(series), series + " missing from /metrics");
+    }
   }
 
   @Test

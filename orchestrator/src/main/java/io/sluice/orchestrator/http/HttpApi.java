@@ -13,6 +13,8 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.AskPattern;
 import akka.http.javadsl.marshallers.jackson.Jackson;
+import akka.http.javadsl.model.ContentTypes;
+import akka.http.javadsl.model.HttpEntities;
 import akka.http.javadsl.model.StatusCode;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.server.RejectionHandler;
@@ -30,8 +32,12 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import kamon.prometheus.PrometheusReporter;
 
-/** {@code GET /health}, {@code /health/live}, {@code /health/ready} and {@code GET /v1/pools}; JSON errors otherwise. */
+/**
+ * {@code GET /health}, {@code /health/live}, {@code /health/ready}, {@code GET /v1/pools} and {@code GET /metrics}
+ * (Prometheus text); JSON errors otherwise.
+ */
 public final class HttpApi {
   private static final Duration STATS_TIMEOUT = Duration.ofSeconds(2);
 
@@ -72,7 +78,8 @@ public final class HttpApi {
             akka.http.javadsl.server.Directives.pathEndOrSingleSlash(() -> get(() ->
                 onSuccess(health(), h -> json(statusOf(h), h)))))),
         path(akka.http.javadsl.server.PathMatchers.segment("v1").slash("pools"), () -> get(() ->
-            onSuccess(allStats(), stats -> json(StatusCodes.OK, stats)))));
+            onSuccess(allStats(), stats -> json(StatusCodes.OK, stats)))),
+        path("metrics", () -> get(() -> complete(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, prometheusScrape())))));
     return handleRejections(rejectionHandler(), () -> routes);
   }
 
@@ -116,6 +123,12 @@ public final class HttpApi {
     }
     return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
         .thenApply(done -> asks.stream().map(CompletableFuture::join).toList());
+  }
+
+  /** The Prometheus reporter's latest snapshot; empty until its first tick. */
+  private static String prometheusScrape() {
+    scala.Option<String> scrape = PrometheusReporter.latestScrapeData();
+    return scrape.isDefined() ? scrape.get() : "";
   }
 
   private static StatusCode statusOf(Health health) {

@@ -110,6 +110,7 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
   private long intervalBusyNanos;
   private long intervalFailures;
   private long intervalTimeouts;
+  private final PoolMetrics metrics;
   private final Histogram waitMicros = new Histogram(HISTOGRAM_MAX_MICROS, 2);
   private final Histogram holdMicros = new Histogram(HISTOGRAM_MAX_MICROS, 2);
 
@@ -145,6 +146,7 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
     this.limitAlgorithm = limitAlgorithm;
     this.nanoClock = nanoClock;
     this.queue = new WaitQueue(settings.ageingInterval().toNanos());
+    this.metrics = new PoolMetrics(settings.name());
     this.currentLimit = clampLimit(limitAlgorithm.limit());
   }
 
@@ -234,9 +236,10 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
         maxHold);
     pool.admit(id);
     noteGrantedChange(now);
-    leases.put(id, new ActiveLease(lease, request, now));
+    leases.put(id, new ActiveLease(lease, request, now, metrics.holdTime(request.owner(), request.purpose())));
     acquired++;
     recordMicros(waitMicros, now - enqueuedAt);
+    metrics.granted(now - enqueuedAt);
     if (request.kind() == LeaseKind.LONG_LIVED) {
       grantedLongLived++;
     } else {
@@ -270,7 +273,7 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
       failedWork++;
       intervalFailures++;
     }
-    recordMicros(holdMicros, now - lease.grantedAt);
+    recordHold(lease, now);
     dispatch(now);
     afterChange();
     return this;
@@ -315,8 +318,9 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
     }
     for (ActiveLease lease : orphaned) {
       holderDied++;
+      metrics.holderDied();
       boolean aborted = retireWithoutHolder(lease);
-      recordMicros(holdMicros, now - lease.grantedAt);
+      recordHold(lease, now);
       getContext().getLog().warn("holder stopped while holding a lease; permit returned{}: pool={} lease={} owner={}"
               + " purpose={} heldFor={}", aborted ? " and its connection aborted" : "", settings.name(),
           lease.lease.id(), lease.lease.owner(), lease.lease.purpose(), Duration.ofNanos(now - lease.grantedAt));
@@ -357,8 +361,9 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
       Duration heldFor = Duration.ofNanos(now - lease.grantedAt);
       revoked++;
       leaked++;
+      metrics.revoked(true);
       retire(lease);
-      recordMicros(holdMicros, now - lease.grantedAt);
+      recordHold(lease, now);
       getContext().getLog().warn("lease revoked, held past max hold (leak): pool={} lease={} owner={} purpose={}"
           + " heldFor={} maxHold={}", settings.name(), lease.lease.id(), lease.lease.owner(), lease.lease.purpose(),
           heldFor, lease.lease.maxHold());
@@ -378,6 +383,8 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
       drained = true;
       limitAlgorithm.restart();
       setLimit(limitAlgorithm.limit());
+      metrics.physical(pool.physical());
+      metrics.state(currentLimit, 0, 0, 0, 0);
       getContext().getLog().info("pool idle for {}: idle connections evicted, no timers left: pool={}",
           settings.idleTimeout(), settings.name());
     }
@@ -394,6 +401,7 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
         intervalCompletions == 0 ? 0 : intervalBusyNanos / intervalCompletions, intervalFailures, intervalTimeouts);
     startInterval(now);
     setLimit(limitAlgorithm.update(sample));
+    metrics.physical(pool.physical());
     dispatch(now);
     afterChange();
     return this;
@@ -403,6 +411,7 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
     int next = clampLimit(proposed);
     if (next != currentLimit) {
       limitChanges++;
+      metrics.limitChanged();
       getContext().getLog().debug("permit limit changed: pool={} from={} to={}", settings.name(), currentLimit, next);
       currentLimit = next;
     }
@@ -477,9 +486,12 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
     }
   }
 
-  /** Keeps exactly the timers that have due work; starts the idle countdown when nothing is left. */
+  /** Keeps exactly the timers that have due work and the gauges current; starts the idle countdown when idle. */
   private void afterChange() {
     long now = nanoClock.getAsLong();
+    long oldest = queue.oldestEnqueuedAt();
+    metrics.state(currentLimit, leases.size(), grantedLongLived, queue.size(),
+        oldest == Long.MAX_VALUE ? 0 : now - oldest);
     if (queue.isEmpty()) {
       disarm(Tick.WAIT_DEADLINE_DUE);
       waitDeadlineDue = Long.MAX_VALUE;
@@ -555,6 +567,7 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
 
   private void countRejected(RejectReason reason) {
     rejected.merge(reason, 1L, Long::sum);
+    metrics.rejected(reason);
   }
 
   private String longLivedCapDetail() {
@@ -562,11 +575,18 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
         + settings.name() + ".max-long-lived = " + settings.maxLongLived() + "); release one or raise the cap";
   }
 
+  private void recordHold(ActiveLease lease, long now) {
+    recordMicros(holdMicros, now - lease.grantedAt);
+    lease.holdTime.record(Math.max(0, now - lease.grantedAt));
+  }
+
   private static void recordMicros(Histogram histogram, long nanos) {
     histogram.recordValue(Math.min(HISTOGRAM_MAX_MICROS, Math.max(0, nanos / 1000)));
   }
 
   private PoolStats stats(long now) {
+    PoolStats.Physical physical = pool.physical();
+    metrics.physical(physical);
     List<PoolStats.Holder> holders = new ArrayList<>(leases.size());
     List<PoolStats.Holder> longLived = new ArrayList<>(grantedLongLived);
     for (ActiveLease lease : leases.values()) {
@@ -590,7 +610,7 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
         grantedLongLived,
         queue.size(),
         oldest == Long.MAX_VALUE ? 0 : Duration.ofNanos(now - oldest).toMillis(),
-        pool.physical(),
+        physical,
         new PoolStats.Counters(acquired, Map.copyOf(rejected), released, failedWork, revoked, leaked, holderDied,
             releasesIgnored, grantsReclaimed, invalidRequests, idleDrains, limitChanges),
         percentiles(waitMicros),
@@ -612,11 +632,13 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
     final Lease lease;
     final Acquire request;
     final long grantedAt;
+    final kamon.metric.Histogram holdTime;
 
-    ActiveLease(Lease lease, Acquire request, long grantedAt) {
+    ActiveLease(Lease lease, Acquire request, long grantedAt, kamon.metric.Histogram holdTime) {
       this.lease = lease;
       this.request = request;
       this.grantedAt = grantedAt;
+      this.holdTime = holdTime;
     }
   }
 }
