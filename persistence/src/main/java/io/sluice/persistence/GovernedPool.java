@@ -34,7 +34,8 @@ public interface GovernedPool extends AutoCloseable {
   void giveBack(long leaseId, Connection connection);
 
   /**
-   * Closes the door for a lease. A connection still checked out under it is aborted (physically closed, never reused).
+   * Closes the door for a lease. A connection still checked out under it has its statement cancelled and is aborted
+   * (physically closed, never reused), off the caller's thread.
    *
    * @return true if a connection had to be aborted
    */

@@ -9,8 +9,12 @@ import io.sluice.protocols.permit.PoolStats;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.flywaydb.core.Flyway;
+import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,18 +28,30 @@ public final class HikariGovernedPool implements GovernedPool {
   private final HikariDataSource dataSource;
   private final HikariPoolMXBean poolBean;
   private final ConcurrentHashMap<Long, Slot> slots = new ConcurrentHashMap<>();
+  /** Connections retired while checked out: evicted, never returned to the pool, when their user hands them back. */
+  private final Set<Connection> doomed = ConcurrentHashMap.newKeySet();
+  /** Cancels and aborts retired connections off the supervisor's thread: a cancel request is network I/O. */
+  private final ExecutorService aborter;
 
   private HikariGovernedPool(String name, HikariDataSource dataSource) {
     this.name = name;
     this.dataSource = dataSource;
     this.poolBean = dataSource.getHikariPoolMXBean();
+    this.aborter = Executors.newSingleThreadExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "sluice-" + name + "-aborter");
+      thread.setDaemon(true);
+      return thread;
+    });
   }
 
   /**
-   * Opens the pool (failing fast if the database cannot be reached), runs the Flyway migrations when the settings ask
-   * for it, and closes the connections that used.
+   * Runs the Flyway migrations when the settings ask for it (on Flyway's own short-lived connections, before the pool
+   * opens any), then opens the pool, failing fast if the database cannot be reached.
    */
   public static HikariGovernedPool open(DatabaseSettings database, PoolSettings pool) {
+    if (database.migrateOnStart()) {
+      migrate(database);
+    }
     HikariConfig config = new HikariConfig();
     config.setPoolName("sluice-" + pool.name());
     config.setJdbcUrl(database.url());
@@ -50,19 +66,17 @@ public final class HikariGovernedPool implements GovernedPool {
       config.addDataSourceProperty("ApplicationName", pool.applicationName());
     }
     HikariGovernedPool governed = new HikariGovernedPool(pool.name(), new HikariDataSource(config));
-    if (database.migrateOnStart()) {
-      governed.migrate();
-    }
     governed.evictIdle();
     log.info("pool '{}' open: max-size {}, url {}, application_name {}", pool.name(), pool.maxSize(), database.url(),
         pool.applicationName());
     return governed;
   }
 
-  private void migrate() {
-    var result = Flyway.configure().loggers("slf4j").dataSource(dataSource).locations("classpath:db/migration").load().migrate();
-    log.info("pool '{}': {} migration(s) applied, schema at version {}", name, result.migrationsExecuted,
-        result.targetSchemaVersion);
+  private static void migrate(DatabaseSettings database) {
+    var result = Flyway.configure().loggers("slf4j")
+        .dataSource(database.url(), database.user(), database.password())
+        .locations("classpath:db/migration").load().migrate();
+    log.info("{} migration(s) applied, schema at version {}", result.migrationsExecuted, result.targetSchemaVersion);
   }
 
   @Override
@@ -117,10 +131,14 @@ public final class HikariGovernedPool implements GovernedPool {
         }
       }
     }
+    if (doomed.remove(connection)) {
+      // Its abort may still be on its way: make sure HikariCP never hands it out again.
+      dataSource.evictConnection(connection);
+      return;
+    }
     try {
       connection.close();
     } catch (SQLException e) {
-      // An aborted connection fails its reset; HikariCP has already marked it broken and will not reuse it.
       log.debug("pool '{}': lease-{} connection closed with error: {}", name, leaseId, e.getMessage());
     }
   }
@@ -140,14 +158,28 @@ public final class HikariGovernedPool implements GovernedPool {
     if (stillOpen == null) {
       return false;
     }
+    doomed.add(stillOpen);
+    aborter.execute(() -> cancelAndAbort(leaseId, stillOpen));
+    return true;
+  }
+
+  /**
+   * Cancels the running statement (PostgreSQL does not notice a closed socket while a query runs, so the backend would
+   * live on), then aborts the connection: HikariCP sees it broken when it is handed back and evicts it.
+   */
+  private void cancelAndAbort(long leaseId, Connection connection) {
     try {
-      // abort closes the socket even while a statement runs on another thread; HikariCP then sees the connection
-      // as broken when it is handed back and evicts it instead of reusing it.
-      stillOpen.abort(Runnable::run);
+      if (connection.isWrapperFor(PGConnection.class)) {
+        connection.unwrap(PGConnection.class).cancelQuery();
+      }
+    } catch (SQLException e) {
+      log.debug("pool '{}': cancelling the statement of lease-{} failed: {}", name, leaseId, e.getMessage());
+    }
+    try {
+      connection.abort(Runnable::run);
     } catch (SQLException e) {
       log.warn("pool '{}': aborting the connection of lease-{} failed: {}", name, leaseId, e.getMessage());
     }
-    return true;
   }
 
   @Override
@@ -163,6 +195,7 @@ public final class HikariGovernedPool implements GovernedPool {
 
   @Override
   public void close() {
+    aborter.shutdown();
     dataSource.close();
   }
 

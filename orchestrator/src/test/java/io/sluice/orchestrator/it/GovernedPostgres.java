@@ -1,0 +1,83 @@
+package io.sluice.orchestrator.it;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.DispatcherSelector;
+import io.sluice.config.DatabaseSettings;
+import io.sluice.config.LimitSettings;
+import io.sluice.config.PoolSettings;
+import io.sluice.orchestrator.TestDatabase;
+import io.sluice.orchestrator.database.Database;
+import io.sluice.orchestrator.pool.PoolSupervisor;
+import io.sluice.persistence.HikariGovernedPool;
+import io.sluice.protocols.permit.GetPoolStats;
+import io.sluice.protocols.permit.PermitCommand;
+import io.sluice.protocols.permit.PoolStats;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.UUID;
+
+/**
+ * A governed pool on the real PostgreSQL with its supervisor and facade, under an {@code application_name} of its own
+ * so that {@code pg_stat_activity} counts exactly its backends.
+ */
+final class GovernedPostgres implements AutoCloseable {
+  final String applicationName = "sluice-it-" + UUID.randomUUID().toString().substring(0, 8);
+  final HikariGovernedPool pool;
+  final ActorRef<PermitCommand> supervisor;
+  final Database database;
+  private final ActorTestKit testKit;
+
+  GovernedPostgres(ActorTestKit testKit, int size, Duration idleTimeout, Duration maxHold) {
+    this.testKit = testKit;
+    PoolSettings settings = new PoolSettings("db", applicationName, size, size, 10_000, Duration.ofSeconds(5),
+        maxHold, 0, idleTimeout, Duration.ofSeconds(1), Duration.ofSeconds(5));
+    pool = HikariGovernedPool.open(
+        new DatabaseSettings(TestDatabase.URL, TestDatabase.USER, TestDatabase.PASSWORD, size, true), settings);
+    supervisor = testKit.spawn(PoolSupervisor.create(settings, pool, LimitSettings.fixed(size), System::nanoTime));
+    database = new Database(supervisor, pool,
+        testKit.system().dispatchers().lookup(DispatcherSelector.fromConfig("sluice.jdbc-dispatcher")),
+        testKit.system().scheduler(), settings.defaultMaxWait());
+  }
+
+  PoolStats stats() {
+    var probe = testKit.<PoolStats>createTestProbe();
+    supervisor.tell(new GetPoolStats(probe.getRef()));
+    return probe.receiveMessage();
+  }
+
+  /** Backends of this pool, counted by the database itself. */
+  int backends() throws SQLException {
+    return count("SELECT count(*) FROM pg_stat_activity WHERE application_name = ?", applicationName);
+  }
+
+  static boolean backendAlive(int pid) throws SQLException {
+    try (Connection observer = TestDatabase.observer();
+        PreparedStatement query = observer.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE pid = ?")) {
+      query.setInt(1, pid);
+      try (ResultSet row = query.executeQuery()) {
+        row.next();
+        return row.getInt(1) > 0;
+      }
+    }
+  }
+
+  private static int count(String sql, String parameter) throws SQLException {
+    try (Connection observer = TestDatabase.observer(); PreparedStatement query = observer.prepareStatement(sql)) {
+      query.setString(1, parameter);
+      try (ResultSet row = query.executeQuery()) {
+        row.next();
+        return row.getInt(1);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    testKit.stop(supervisor);
+    pool.close();
+  }
+}
