@@ -107,6 +107,8 @@ public final class Database {
     Throwable error = null;
     try {
       connection = pool.connectionFor(leaseId);
+      // Query latency only: opening a connection must not move the adaptive limit's latency baseline.
+      start = System.nanoTime();
       connection.setAutoCommit(false);
       value = work.run(connection);
       connection.commit();
