@@ -90,7 +90,7 @@ public final class Sluice {
     try {
       ActorRef<PermitCommand> supervisor = supervisorRef.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       Database database = new Database(supervisor, pool,
-          system.dispatchers().lookup(DispatcherSelector.fromConfig("sluice.jdbc-dispatcher")), system.scheduler(),
+          system.dispatchers().lookup(DispatcherSelector.fromConfig("sluice.jdbc-dispatcher")), system,
           settings.dbPool().defaultMaxWait());
       String instanceId = UUID.randomUUID().toString();
       database.withConnection(null, "sluice-instance", "record-start",

@@ -1,8 +1,10 @@
 package io.sluice.orchestrator.database;
 
 import akka.actor.typed.ActorRef;
-import akka.actor.typed.Scheduler;
-import akka.actor.typed.javadsl.AskPattern;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.Props;
+import akka.actor.typed.javadsl.Behaviors;
 import io.sluice.persistence.GovernedPool;
 import io.sluice.persistence.JdbcWork;
 import io.sluice.protocols.permit.Acquire;
@@ -14,15 +16,17 @@ import io.sluice.protocols.permit.PermitReply;
 import io.sluice.protocols.permit.RejectReason;
 import io.sluice.protocols.permit.Rejected;
 import io.sluice.protocols.permit.Release;
+import io.sluice.protocols.permit.Revoked;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,20 +41,44 @@ public final class Database {
   /** Extra time the facade waits for the supervisor's own answer beyond the request's max wait. */
   private static final Duration REPLY_GRACE = Duration.ofSeconds(1);
 
+  private static final AtomicLong instances = new AtomicLong();
+
   private final ActorRef<PermitCommand> supervisor;
   private final GovernedPool pool;
   private final Executor jdbcExecutor;
-  private final Scheduler scheduler;
   private final Duration defaultMaxWait;
   private final AtomicLong requestIds = new AtomicLong();
+  /** Requests waiting for the supervisor's answer, by request id. */
+  private final ConcurrentHashMap<Long, CompletableFuture<PermitReply>> pending = new ConcurrentHashMap<>();
+  /**
+   * One long-lived actor receives every answer for this facade: cheaper than an ask's temporary actor per request, and
+   * a late grant or a revocation reaches someone instead of dead letters.
+   */
+  private final ActorRef<PermitReply> replies;
 
-  public Database(ActorRef<PermitCommand> supervisor, GovernedPool pool, Executor jdbcExecutor, Scheduler scheduler,
+  public Database(ActorRef<PermitCommand> supervisor, GovernedPool pool, Executor jdbcExecutor, ActorSystem<?> system,
       Duration defaultMaxWait) {
     this.supervisor = supervisor;
     this.pool = pool;
     this.jdbcExecutor = jdbcExecutor;
-    this.scheduler = scheduler;
     this.defaultMaxWait = defaultMaxWait;
+    this.replies = system.systemActorOf(Behaviors.receiveMessage(this::onReply),
+        "permit-replies-" + pool.name() + "-" + instances.incrementAndGet(), Props.empty());
+  }
+
+  private Behavior<PermitReply> onReply(PermitReply reply) {
+    long requestId = reply instanceof Granted granted ? granted.requestId()
+        : reply instanceof Rejected rejected ? rejected.requestId() : -1;
+    CompletableFuture<PermitReply> waiter = requestId < 0 ? null : pending.remove(requestId);
+    if (waiter != null) {
+      waiter.complete(reply);
+    } else if (reply instanceof Granted granted) {
+      // The requester timed out and sent GiveUp, which brings this permit back to the pool.
+      log.debug("late grant for a request that gave up: pool={} lease={}", pool.name(), granted.lease().id());
+    } else if (reply instanceof Revoked revoked) {
+      log.debug("lease revoked: pool={} lease={} reason={}", pool.name(), revoked.lease(), revoked.reason());
+    }
+    return Behaviors.same();
   }
 
   /** Runs {@code work} under a SHORT, NORMAL-priority permit with the pool's default wait. */
@@ -61,21 +89,17 @@ public final class Database {
   public <T> CompletionStage<T> withConnection(PermitRequest request, JdbcWork<T> work) {
     long requestId = requestIds.incrementAndGet();
     Duration maxWait = request.maxWait() == null ? defaultMaxWait : request.maxWait();
-    AtomicReference<ActorRef<PermitReply>> replyTo = new AtomicReference<>();
     CompletableFuture<T> result = new CompletableFuture<>();
-    AskPattern.<PermitCommand, PermitReply>ask(
-            supervisor,
-            ref -> {
-              replyTo.set(ref);
-              return new Acquire(requestId, request.owner(), request.purpose(), request.kind(), request.priority(),
-                  maxWait, ref, request.holder());
-            },
-            maxWait.plus(REPLY_GRACE),
-            scheduler)
+    CompletableFuture<PermitReply> answer = new CompletableFuture<>();
+    pending.put(requestId, answer);
+    supervisor.tell(new Acquire(requestId, request.owner(), request.purpose(), request.kind(), request.priority(),
+        maxWait, replies, request.holder()));
+    answer.orTimeout(maxWait.plus(REPLY_GRACE).toMillis(), TimeUnit.MILLISECONDS)
         .whenComplete((reply, failure) -> {
           if (failure != null) {
+            pending.remove(requestId);
             // The supervisor may still grant after our time-out: GiveUp makes it take that permit back.
-            supervisor.tell(new GiveUp(replyTo.get(), requestId));
+            supervisor.tell(new GiveUp(replies, requestId));
             result.completeExceptionally(new PermitUnavailableException(pool.name(), RejectReason.TIMED_OUT,
                 "the supervisor did not answer within " + maxWait.plus(REPLY_GRACE)));
           } else if (reply instanceof Rejected rejected) {

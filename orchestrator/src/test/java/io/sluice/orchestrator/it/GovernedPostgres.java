@@ -40,7 +40,7 @@ final class GovernedPostgres implements AutoCloseable {
     supervisor = testKit.spawn(PoolSupervisor.create(settings, pool, LimitSettings.fixed(size), System::nanoTime));
     database = new Database(supervisor, pool,
         testKit.system().dispatchers().lookup(DispatcherSelector.fromConfig("sluice.jdbc-dispatcher")),
-        testKit.system().scheduler(), settings.defaultMaxWait());
+        testKit.system(), settings.defaultMaxWait());
   }
 
   PoolStats stats() {

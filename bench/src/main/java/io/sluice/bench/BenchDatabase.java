@@ -1,0 +1,62 @@
+package io.sluice.bench;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** The PostgreSQL the runners measure against, from the environment, and a sampler of a pool's backends. */
+final class BenchDatabase {
+  static final String URL = env("SLUICE_BENCH_DB_URL", "jdbc:postgresql://127.0.0.1:5432/test");
+  static final String USER = env("SLUICE_BENCH_DB_USER", "postgres");
+  static final String PASSWORD = env("SLUICE_BENCH_DB_PASSWORD", "postgres");
+
+  private BenchDatabase() {}
+
+  private static String env(String name, String fallback) {
+    String value = System.getenv(name);
+    return value == null || value.isBlank() ? fallback : value;
+  }
+
+  /** Counts the backends with {@code applicationName} every few milliseconds until stopped; answers the maximum. */
+  static final class BackendSampler implements AutoCloseable {
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final CompletableFuture<Integer> max;
+
+    BackendSampler(String applicationName) {
+      max = CompletableFuture.supplyAsync(() -> {
+        int seen = 0;
+        try (Connection observer = DriverManager.getConnection(URL, USER, PASSWORD);
+            PreparedStatement count = observer.prepareStatement(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = ?")) {
+          count.setString(1, applicationName);
+          while (running.get()) {
+            try (ResultSet row = count.executeQuery()) {
+              row.next();
+              seen = Math.max(seen, row.getInt(1));
+            }
+            Thread.sleep(2);
+          }
+        } catch (SQLException e) {
+          throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return seen;
+      });
+    }
+
+    int stop() {
+      running.set(false);
+      return max.join();
+    }
+
+    @Override
+    public void close() {
+      running.set(false);
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package io.sluice.bench;
+
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.DispatcherSelector;
+import akka.actor.typed.javadsl.AskPattern;
+import com.typesafe.config.ConfigFactory;
+import io.sluice.config.DatabaseSettings;
+import io.sluice.config.LimitSettings;
+import io.sluice.config.PoolSettings;
+import io.sluice.orchestrator.database.Database;
+import io.sluice.orchestrator.pool.PoolSupervisor;
+import io.sluice.persistence.HikariGovernedPool;
+import io.sluice.protocols.permit.GetPoolStats;
+import io.sluice.protocols.permit.PermitCommand;
+import io.sluice.protocols.permit.PoolStats;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+/** Sluice's governed pool on the real PostgreSQL: pool, supervisor (the guardian of its own actor system), facade. */
+final class GovernedPool implements AutoCloseable {
+  final String applicationName = "sluice-bench-" + UUID.randomUUID().toString().substring(0, 8);
+  final HikariGovernedPool pool;
+  final ActorSystem<PermitCommand> system;
+  final Database database;
+
+  GovernedPool(int size, LimitSettings limit, Duration maxWait) {
+    PoolSettings settings = new PoolSettings("db", applicationName, size, size, 100_000, maxWait,
+        Duration.ofSeconds(30), 0, Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(5));
+    pool = HikariGovernedPool.open(
+        new DatabaseSettings(BenchDatabase.URL, BenchDatabase.USER, BenchDatabase.PASSWORD, size, false), settings);
+    system = ActorSystem.create(PoolSupervisor.create(settings, pool, limit, System::nanoTime), "bench",
+        ConfigFactory.parseMap(Map.of("sluice.pools.db.max-size", size)).withFallback(ConfigFactory.load()));
+    database = new Database(system, pool,
+        system.dispatchers().lookup(DispatcherSelector.fromConfig("sluice.jdbc-dispatcher")), system,
+        maxWait);
+  }
+
+  PoolStats stats() {
+    return AskPattern.<PermitCommand, PoolStats>ask(system, GetPoolStats::new, Duration.ofSeconds(5),
+        system.scheduler()).toCompletableFuture().join();
+  }
+
+  @Override
+  public void close() {
+    system.terminate();
+    system.getWhenTerminated().toCompletableFuture().join();
+    pool.close();
+  }
+}
