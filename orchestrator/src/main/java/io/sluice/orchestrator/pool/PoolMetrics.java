@@ -33,8 +33,8 @@ final class PoolMetrics {
   private final Counter holderDied;
   private final Counter limitChanges;
   private final Histogram waitTime;
-  /** Hold-time series per owner kind and purpose; bounded by the code's distinct (kind, purpose) pairs. */
-  private final Map<String, Histogram> holdTimes = new HashMap<>();
+  /** Hold-time series by purpose, then owner kind; bounded by the code's distinct (purpose, kind) pairs. */
+  private final Map<String, Map<String, Histogram>> holdTimes = new HashMap<>();
 
   PoolMetrics(String pool) {
     this.pool = pool;
@@ -69,13 +69,18 @@ final class PoolMetrics {
         .withTags(TagSet.from(Map.of("pool", pool, "state", state)));
   }
 
-  /** The hold-time histogram of one owner kind and purpose, looked up once per grant. */
+  /** The hold-time histogram of one owner kind and purpose, looked up once per grant without building a key. */
   Histogram holdTime(String owner, String purpose) {
+    Map<String, Histogram> byOwnerKind = holdTimes.computeIfAbsent(purpose, key -> new HashMap<>());
     String ownerKind = ownerKind(owner);
-    return holdTimes.computeIfAbsent(ownerKind + '\u0000' + purpose, key ->
-        Kamon.histogram("sluice.permits.hold.time", "time from grant to release",
-                MeasurementUnit.time().nanoseconds())
-            .withTags(TagSet.from(Map.of("pool", pool, "owner_kind", ownerKind, "purpose", purpose))));
+    Histogram histogram = byOwnerKind.get(ownerKind);
+    if (histogram == null) {
+      histogram = Kamon.histogram("sluice.permits.hold.time", "time from grant to release",
+              MeasurementUnit.time().nanoseconds())
+          .withTags(TagSet.from(Map.of("pool", pool, "owner_kind", ownerKind, "purpose", purpose)));
+      byOwnerKind.put(ownerKind, histogram);
+    }
+    return histogram;
   }
 
   /** {@code campaign-42} → {@code campaign}: drops a last dash-separated segment that holds a digit (an id). */

@@ -88,6 +88,10 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
   private long waitDeadlineDue = Long.MAX_VALUE;
   private long holdCheckDue = Long.MAX_VALUE;
   private boolean drained = true;
+  /** When the pool last became idle (no lease, no waiter), or -1 while it has work. */
+  private long idleSince = -1;
+  /** Whether anything was granted or released since the evaluation interval began. */
+  private boolean intervalActive;
 
   private long acquired;
   private final EnumMap<RejectReason, Long> rejected = new EnumMap<>(RejectReason.class);
@@ -377,21 +381,39 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
 
   private Behavior<PermitCommand> onIdleDrain() {
     armed.remove(Tick.IDLE_DRAIN_DUE);
-    if (leases.isEmpty() && queue.isEmpty()) {
-      pool.evictIdle();
-      idleDrains++;
-      drained = true;
-      limitAlgorithm.restart();
-      setLimit(limitAlgorithm.limit());
-      metrics.physical(pool.physical());
-      metrics.state(currentLimit, 0, 0, 0, 0);
-      getContext().getLog().info("pool idle for {}: idle connections evicted, no timers left: pool={}",
-          settings.idleTimeout(), settings.name());
+    if (idleSince < 0) {
+      return this;
     }
+    long now = nanoClock.getAsLong();
+    long quietFor = now - idleSince;
+    if (quietFor < settings.idleTimeout().toNanos()) {
+      // Work came and went since the countdown started: count from when it last went idle.
+      armAt(Tick.IDLE_DRAIN_DUE, idleSince + settings.idleTimeout().toNanos(), now);
+      return this;
+    }
+    for (Tick tick : Tick.values()) {
+      disarm(tick);
+    }
+    waitDeadlineDue = Long.MAX_VALUE;
+    holdCheckDue = Long.MAX_VALUE;
+    pool.evictIdle();
+    idleDrains++;
+    drained = true;
+    limitAlgorithm.restart();
+    setLimit(limitAlgorithm.limit());
+    metrics.physical(pool.physical());
+    metrics.state(currentLimit, 0, 0, 0, 0);
+    getContext().getLog().info("pool idle for {}: idle connections evicted, no timers left: pool={}",
+        settings.idleTimeout(), settings.name());
     return this;
   }
 
   private Behavior<PermitCommand> onEvaluate() {
+    if (idleSince >= 0 && !intervalActive) {
+      // A whole interval without work: stop evaluating until work returns.
+      disarm(Tick.EVALUATION_DUE);
+      return this;
+    }
     long now = nanoClock.getAsLong();
     noteGrantedChange(now);
     long elapsed = Math.max(1, now - intervalStart);
@@ -418,6 +440,7 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
   }
 
   private void startInterval(long now) {
+    intervalActive = false;
     intervalStart = now;
     lastGrantedChange = now;
     grantedNanos = 0;
@@ -429,6 +452,7 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
 
   /** Integrates granted permits over time, for the interval's utilisation; call before the lease count changes. */
   private void noteGrantedChange(long now) {
+    intervalActive = true;
     grantedNanos += (long) leases.size() * (now - lastGrantedChange);
     lastGrantedChange = now;
   }
@@ -475,10 +499,13 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
     return pool.retire(lease.lease.id().value());
   }
 
-  /** A request became active: leave the drained state and stop the idle countdown. */
+  /**
+   * A request became active: leave the drained state. The idle countdown is left running (cheaper than cancelling it
+   * on every request); when it fires it finds the pool busy, or counts again from when it last went idle.
+   */
   private void wake() {
     drained = false;
-    disarm(Tick.IDLE_DRAIN_DUE);
+    idleSince = -1;
     if (limitAlgorithm.adaptive() && !armed.contains(Tick.EVALUATION_DUE)) {
       startInterval(nanoClock.getAsLong());
       timers.startTimerAtFixedRate(Tick.EVALUATION_DUE, Tick.EVALUATION_DUE, evaluationInterval);
@@ -492,25 +519,22 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
     long oldest = queue.oldestEnqueuedAt();
     metrics.state(currentLimit, leases.size(), grantedLongLived, queue.size(),
         oldest == Long.MAX_VALUE ? 0 : now - oldest);
-    if (queue.isEmpty()) {
-      disarm(Tick.WAIT_DEADLINE_DUE);
-      waitDeadlineDue = Long.MAX_VALUE;
-    } else if (waitDeadlineDue == Long.MAX_VALUE) {
+    // Timers are armed when due work appears and left to fire when it goes away: a timer that finds nothing to do
+    // is not re-armed, and the idle drain cancels whatever is left. No start/cancel churn per request.
+    if (!queue.isEmpty() && waitDeadlineDue == Long.MAX_VALUE) {
       waitDeadlineDue = queue.earliestDeadline();
       armAt(Tick.WAIT_DEADLINE_DUE, waitDeadlineDue, now);
     }
-    if (leases.size() == grantedLongLived) {
-      disarm(Tick.HOLD_CHECK_DUE);
-      holdCheckDue = Long.MAX_VALUE;
-    } else if (holdCheckDue == Long.MAX_VALUE) {
+    if (leases.size() > grantedLongLived && holdCheckDue == Long.MAX_VALUE) {
       holdCheckDue = earliestHoldDeadline();
       armAt(Tick.HOLD_CHECK_DUE, holdCheckDue, now);
     }
-    if (leases.isEmpty() && queue.isEmpty()) {
-      disarm(Tick.EVALUATION_DUE);
-      if (!drained && !armed.contains(Tick.IDLE_DRAIN_DUE)) {
-        timers.startSingleTimer(Tick.IDLE_DRAIN_DUE, Tick.IDLE_DRAIN_DUE, settings.idleTimeout());
-        armed.add(Tick.IDLE_DRAIN_DUE);
+    if (leases.isEmpty() && queue.isEmpty() && !drained) {
+      if (idleSince < 0) {
+        idleSince = now;
+      }
+      if (!armed.contains(Tick.IDLE_DRAIN_DUE)) {
+        armAt(Tick.IDLE_DRAIN_DUE, idleSince + settings.idleTimeout().toNanos(), now);
       }
     }
   }
