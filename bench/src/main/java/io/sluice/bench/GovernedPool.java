@@ -30,7 +30,7 @@ final class GovernedPool implements AutoCloseable {
     pool = HikariGovernedPool.open(
         new DatabaseSettings(BenchDatabase.URL, BenchDatabase.USER, BenchDatabase.PASSWORD, size, false), settings);
     system = ActorSystem.create(PoolSupervisor.create(settings, pool, limit, System::nanoTime), "bench",
-        ConfigFactory.parseMap(Map.of("sluice.pools.db.max-size", size)).withFallback(ConfigFactory.load()));
+        ConfigFactory.load(ConfigFactory.parseMap(Map.of("sluice.pools.db.max-size", size))));
     database = new Database(system, pool,
         system.dispatchers().lookup(DispatcherSelector.fromConfig("sluice.jdbc-dispatcher")), system,
         maxWait);
