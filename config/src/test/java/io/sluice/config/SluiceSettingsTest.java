@@ -115,4 +115,44 @@ class SluiceSettingsTest {
     assertFalse(settings.toString().contains("s3cr3t"));
     assertFalse(settings.database().toString().contains("s3cr3t"));
   }
+
+  @Test
+  void limitControlDefaultsAreGradientWithSlowStart() {
+    LimitSettings limit = SluiceSettings.from(with("")).dbLimit();
+    assertEquals(LimitSettings.LimitAlgorithmName.GRADIENT, limit.algorithm());
+    assertEquals(2, limit.initialLimit());
+    assertEquals(10, limit.maxLimit());
+    assertEquals(Duration.ofMillis(250), limit.evaluationInterval());
+  }
+
+  @Test
+  void shrinkThresholdBelowGrowThresholdNamesBothKeys() {
+    SettingsException e = refused("sluice.pools.db.limit-control { grow-utilisation = 0.7, shrink-utilisation = 0.6 }");
+    assertTrue(e.getMessage().contains("sluice.pools.db.limit-control.shrink-utilisation is 0.6 but must be above"
+        + " sluice.pools.db.limit-control.grow-utilisation 0.7"), e.getMessage());
+  }
+
+  @Test
+  void initialLimitAboveTheCeilingNamesTheKeys() {
+    SettingsException e = refused("sluice.pools.db.limit-control.initial-limit = 20");
+    assertTrue(e.getMessage().contains("sluice.pools.db.limit-control.initial-limit is 20 but must lie between"
+        + " sluice.pools.db.limit-control.min-limit 2 and sluice.pools.db.limit 10"), e.getMessage());
+  }
+
+  @Test
+  void outOfRangeThresholdsAreRefused() {
+    SettingsException e = refused("sluice.pools.db.limit-control { algorithm = vegas, grow-utilisation = 1.5,"
+        + " latency-tolerance = 0.5, aimd.backoff-ratio = 1.0, min-limit = 11 }");
+    String message = e.getMessage();
+    assertTrue(message.contains("sluice.pools.db.limit-control.algorithm is 'vegas' but must be one of"
+        + " [fixed, aimd, gradient]"), message);
+    assertTrue(message.contains("sluice.pools.db.limit-control.grow-utilisation is 1.5 but must be at most 1.0"),
+        message);
+    assertTrue(message.contains("sluice.pools.db.limit-control.latency-tolerance is 0.5 but must be at least 1.0"),
+        message);
+    assertTrue(message.contains("sluice.pools.db.limit-control.aimd.backoff-ratio is 1.0 but must lie strictly"),
+        message);
+    assertTrue(message.contains("sluice.pools.db.limit-control.min-limit is 11 but must not exceed"
+        + " sluice.pools.db.limit 10"), message);
+  }
 }
