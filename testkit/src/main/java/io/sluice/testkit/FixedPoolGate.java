@@ -1,7 +1,6 @@
 package io.sluice.testkit;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.function.Consumer;
 
 /**
@@ -10,21 +9,10 @@ import java.util.function.Consumer;
  */
 public final class FixedPoolGate implements PermitGate {
   private final String name;
-  private final Simulation simulation;
   private final SimulatedConnections connections;
   private final Duration connectionTimeout;
-  private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+  private final TimedQueue waiters;
   private int opensInFlight;
-
-  private static final class Waiter {
-    final Consumer<Permit> granted;
-    final Simulation.Event timeout;
-
-    Waiter(Consumer<Permit> granted, Simulation.Event timeout) {
-      this.granted = granted;
-      this.timeout = timeout;
-    }
-  }
 
   private enum Connection implements Permit {
     INSTANCE
@@ -33,23 +21,14 @@ public final class FixedPoolGate implements PermitGate {
   public FixedPoolGate(String name, Simulation simulation, SimulatedConnections connections,
       Duration connectionTimeout) {
     this.name = name;
-    this.simulation = simulation;
     this.connections = connections;
     this.connectionTimeout = connectionTimeout;
+    this.waiters = new TimedQueue(simulation);
   }
 
   public static Factory factory(String name, Duration connectionTimeout) {
-    return new Factory() {
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      public PermitGate create(Simulation simulation, SimulatedConnections connections) {
-        return new FixedPoolGate(name, simulation, connections, connectionTimeout);
-      }
-    };
+    return Factory.of(name, (simulation, connections) ->
+        new FixedPoolGate(name, simulation, connections, connectionTimeout));
   }
 
   @Override
@@ -59,21 +38,14 @@ public final class FixedPoolGate implements PermitGate {
 
   @Override
   public void acquire(Ask ask, Consumer<Permit> granted, Consumer<String> rejected) {
-    Waiter[] self = new Waiter[1];
-    Simulation.Event timeout = simulation.after(connectionTimeout, () -> {
-      waiters.remove(self[0]);
-      rejected.accept("CONNECTION_TIMEOUT");
-    });
-    self[0] = new Waiter(granted, timeout);
-    waiters.add(self[0]);
+    waiters.add(connectionTimeout, granted, rejected, "CONNECTION_TIMEOUT");
     serve();
   }
 
   private void serve() {
     while (!waiters.isEmpty() && connections.idle() > 0) {
-      Waiter next = waiters.poll();
-      next.timeout.cancel();
-      connections.borrow(opened -> next.granted.accept(Connection.INSTANCE));
+      TimedQueue.Waiter next = waiters.poll();
+      connections.borrow(opened -> next.grant(Connection.INSTANCE));
     }
     while (waiters.size() > opensInFlight && connections.hasCapacity()) {
       opensInFlight++;
@@ -82,12 +54,11 @@ public final class FixedPoolGate implements PermitGate {
         if (!opened) {
           return;
         }
-        Waiter next = waiters.poll();
+        TimedQueue.Waiter next = waiters.poll();
         if (next == null) {
           connections.giveBack();
         } else {
-          next.timeout.cancel();
-          next.granted.accept(Connection.INSTANCE);
+          next.grant(Connection.INSTANCE);
         }
       });
     }

@@ -38,5 +38,19 @@ public interface PermitGate {
     String name();
 
     PermitGate create(Simulation simulation, SimulatedConnections connections);
+
+    static Factory of(String name, java.util.function.BiFunction<Simulation, SimulatedConnections, PermitGate> create) {
+      return new Factory() {
+        @Override
+        public String name() {
+          return name;
+        }
+
+        @Override
+        public PermitGate create(Simulation simulation, SimulatedConnections connections) {
+          return create.apply(simulation, connections);
+        }
+      };
+    }
   }
 }

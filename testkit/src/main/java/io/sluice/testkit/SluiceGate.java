@@ -61,18 +61,8 @@ public final class SluiceGate implements PermitGate {
 
   /** Sluice with the given pool and limit settings. */
   public static Factory factory(String name, PoolSettings settings, LimitSettings limit) {
-    return new Factory() {
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      public PermitGate create(Simulation simulation, SimulatedConnections connections) {
-        return new SluiceGate(name, simulation, connections, settings, LimitAlgorithms.create(limit),
-            limit.evaluationInterval());
-      }
-    };
+    return Factory.of(name, (simulation, connections) -> new SluiceGate(name, simulation, connections, settings,
+        LimitAlgorithms.create(limit), limit.evaluationInterval()));
   }
 
   @Override

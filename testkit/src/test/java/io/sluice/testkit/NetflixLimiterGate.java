@@ -5,7 +5,6 @@ import com.netflix.concurrency.limits.Limiter;
 import com.netflix.concurrency.limits.limit.Gradient2Limit;
 import com.netflix.concurrency.limits.limit.VegasLimit;
 import com.netflix.concurrency.limits.limiter.SimpleLimiter;
-import java.util.ArrayDeque;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
 
@@ -16,45 +15,24 @@ import java.util.function.IntFunction;
  */
 final class NetflixLimiterGate implements PermitGate {
   private final String name;
-  private final Simulation simulation;
   private final SimulatedConnections connections;
   private final SimpleLimiter<Void> limiter;
   private final Limit limit;
-  private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
-
-  private static final class Waiter {
-    final Consumer<Permit> granted;
-    final Simulation.Event timeout;
-
-    Waiter(Consumer<Permit> granted, Simulation.Event timeout) {
-      this.granted = granted;
-      this.timeout = timeout;
-    }
-  }
+  private final TimedQueue waiters;
 
   private record NetflixPermit(Limiter.Listener listener) implements Permit {}
 
   private NetflixLimiterGate(String name, Simulation simulation, SimulatedConnections connections, Limit limit) {
     this.name = name;
-    this.simulation = simulation;
     this.connections = connections;
     this.limit = limit;
     this.limiter = SimpleLimiter.newBuilder().limit(limit).nanoClock(simulation::nanoTime).build();
+    this.waiters = new TimedQueue(simulation);
   }
 
   static Factory factory(String name, IntFunction<Limit> limitForPoolSize) {
-    return new Factory() {
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      public PermitGate create(Simulation simulation, SimulatedConnections connections) {
-        return new NetflixLimiterGate(name, simulation, connections,
-            limitForPoolSize.apply(connections.maxSize()));
-      }
-    };
+    return Factory.of(name, (simulation, connections) -> new NetflixLimiterGate(name, simulation, connections,
+        limitForPoolSize.apply(connections.maxSize())));
   }
 
   static Factory gradient2() {
@@ -74,13 +52,7 @@ final class NetflixLimiterGate implements PermitGate {
 
   @Override
   public void acquire(Ask ask, Consumer<Permit> granted, Consumer<String> rejected) {
-    Waiter[] self = new Waiter[1];
-    Simulation.Event timeout = simulation.after(ask.maxWait(), () -> {
-      waiters.remove(self[0]);
-      rejected.accept("TIMED_OUT");
-    });
-    self[0] = new Waiter(granted, timeout);
-    waiters.add(self[0]);
+    waiters.add(ask.maxWait(), granted, rejected, "TIMED_OUT");
     admit();
   }
 
@@ -90,10 +62,9 @@ final class NetflixLimiterGate implements PermitGate {
       if (listener.isEmpty()) {
         return;
       }
-      Waiter next = waiters.poll();
-      next.timeout.cancel();
+      TimedQueue.Waiter next = waiters.poll();
       NetflixPermit permit = new NetflixPermit(listener.get());
-      connections.borrow(opened -> next.granted.accept(permit));
+      connections.borrow(opened -> next.grant(permit));
     }
   }
 
