@@ -246,6 +246,7 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
     metrics.granted(now - enqueuedAt);
     if (request.kind() == LeaseKind.LONG_LIVED) {
       grantedLongLived++;
+      setLimit(limitAlgorithm.limit());
     } else {
       long due = now + maxHold.toNanos();
       if (due < holdCheckDue) {
@@ -495,6 +496,7 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
     leases.remove(lease.lease.id().value());
     if (lease.lease.kind() == LeaseKind.LONG_LIVED) {
       grantedLongLived--;
+      setLimit(limitAlgorithm.limit());
     }
     return pool.retire(lease.lease.id().value());
   }

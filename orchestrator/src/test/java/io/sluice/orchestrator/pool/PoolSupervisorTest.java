@@ -333,6 +333,22 @@ class PoolSupervisorTest {
   }
 
   @Test
+  void shortWorkKeepsAPermitWhileLongLivedLeasesFillTheLimit() {
+    ActorRef<PermitCommand> supervisor = supervisor(3, 100, 2);
+    TestProbe<PermitReply> probe = testKit.createTestProbe();
+    supervisor.tell(acquire(probe, LeaseKind.LONG_LIVED, Priority.NORMAL, LONG_WAIT, null));
+    supervisor.tell(acquire(probe, LeaseKind.LONG_LIVED, Priority.NORMAL, LONG_WAIT, null));
+    granted(probe);
+    granted(probe);
+    supervisor.tell(acquire(probe, Priority.NORMAL, LONG_WAIT));
+    granted(probe);
+    PoolStats stats = stats(supervisor);
+    assertEquals(3, stats.granted());
+    assertTrue(stats.granted() <= stats.limit());
+    assertTrue(stats.limit() <= stats.physical().maxSize());
+  }
+
+  @Test
   void anIdlePoolDrainsAndKeepsNoTimers() {
     ActorRef<PermitCommand> supervisor = supervisor(2);
     PoolStats fresh = stats(supervisor);
