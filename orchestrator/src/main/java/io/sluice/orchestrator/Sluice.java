@@ -41,18 +41,11 @@ public final class Sluice {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
   private final ActorSystem<Void> system;
-  private final SluiceSettings settings;
-  private final ActorRef<PermitCommand> dbSupervisor;
-  private final Database database;
   private final ServerBinding binding;
   private final String instanceId;
 
-  private Sluice(ActorSystem<Void> system, SluiceSettings settings, ActorRef<PermitCommand> dbSupervisor,
-      Database database, ServerBinding binding, String instanceId) {
+  private Sluice(ActorSystem<Void> system, ServerBinding binding, String instanceId) {
     this.system = system;
-    this.settings = settings;
-    this.dbSupervisor = dbSupervisor;
-    this.database = database;
     this.binding = binding;
     this.instanceId = instanceId;
   }
@@ -114,7 +107,7 @@ public final class Sluice {
       log.info("Sluice started: instance={} mode={} http=http://{}:{}", instanceId,
           settings.mode().name().toLowerCase(java.util.Locale.ROOT), binding.localAddress().getHostString(),
           binding.localAddress().getPort());
-      return new Sluice(system, settings, supervisor, database, binding, instanceId);
+      return new Sluice(system, binding, instanceId);
     } catch (Exception e) {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -132,18 +125,6 @@ public final class Sluice {
 
   public ActorSystem<Void> system() {
     return system;
-  }
-
-  public SluiceSettings settings() {
-    return settings;
-  }
-
-  public ActorRef<PermitCommand> dbSupervisor() {
-    return dbSupervisor;
-  }
-
-  public Database database() {
-    return database;
   }
 
   public InetSocketAddress httpAddress() {

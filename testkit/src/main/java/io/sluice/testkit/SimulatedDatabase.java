@@ -23,7 +23,6 @@ public final class SimulatedDatabase {
   private int openConnections;
   private int maxOpenConnections;
   private int activeQueries;
-  private long refusedConnections;
 
   private SimulatedDatabase(Builder builder) {
     this.maxConnections = builder.maxConnections;
@@ -48,7 +47,6 @@ public final class SimulatedDatabase {
   /** A backend accepts a new connection, or refuses it past {@code max-connections}. */
   boolean openConnection() {
     if (openConnections >= maxConnections) {
-      refusedConnections++;
       return false;
     }
     openConnections++;
@@ -83,16 +81,8 @@ public final class SimulatedDatabase {
     return failureRate > 0 && random.nextDouble() < failureRate;
   }
 
-  public int openConnections() {
-    return openConnections;
-  }
-
   public int maxOpenConnections() {
     return maxOpenConnections;
-  }
-
-  public long refusedConnections() {
-    return refusedConnections;
   }
 
   /** Query time multiplied by {@code factor} from {@code from} for {@code duration}. */

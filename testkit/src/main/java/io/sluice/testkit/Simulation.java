@@ -17,10 +17,6 @@ public final class Simulation {
     return now;
   }
 
-  public Duration elapsed() {
-    return Duration.ofNanos(now);
-  }
-
   /** Runs {@code action} {@code delay} from now; the returned event can be cancelled. */
   public Event after(Duration delay, Runnable action) {
     return afterNanos(delay.toNanos(), action);
@@ -30,12 +26,6 @@ public final class Simulation {
     Event event = new Event(now + Math.max(0, delayNanos), sequence++, action);
     events.add(event);
     return event;
-  }
-
-  /** Runs events up to and including {@code until}; time then stands at {@code until}. */
-  public void runUntil(Duration until) {
-    runUntilQuiet(until);
-    now = Math.max(now, until.toNanos());
   }
 
   /** Runs until no event is left or {@code limit} is reached, whichever comes first. */

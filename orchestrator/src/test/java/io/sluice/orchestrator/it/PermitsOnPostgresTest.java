@@ -14,6 +14,8 @@ import akka.actor.typed.javadsl.Behaviors;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.sluice.orchestrator.TestDatabase;
+import io.sluice.orchestrator.database.PermitRequest;
+import io.sluice.orchestrator.database.PermitUnavailableException;
 import io.sluice.persistence.JdbcWork;
 import io.sluice.protocols.permit.Acquire;
 import io.sluice.protocols.permit.GiveUp;
@@ -155,6 +157,27 @@ class PermitsOnPostgresTest {
     }
     assertTrue(timeouts.get() > 0, "connection timeouts reproduce the seed incident");
     assertEquals(100, timeouts.get() + completed.get());
+  }
+
+  @Test
+  void aRequestThatCannotGetAPermitInTimeFailsWithTheReasonAndLeavesNothingBehind() throws Exception {
+    try (GovernedPostgres governed = new GovernedPostgres(testKit, 1, Duration.ofSeconds(30), Duration.ofSeconds(30))) {
+      CompletableFuture<Integer> busy = governed.database.withConnection(null, "slow", "pg-sleep", sleep(1.0))
+          .toCompletableFuture();
+      ExecutionException timedOut = assertThrows(ExecutionException.class, () -> governed.database
+          .withConnection(PermitRequest.of(null, "impatient", "pg-sleep").withPriority(Priority.HIGH)
+              .withMaxWait(Duration.ofMillis(200)), SLEEP_20_MS)
+          .toCompletableFuture().get(10, TimeUnit.SECONDS));
+      PermitUnavailableException unavailable = assertInstanceOf(PermitUnavailableException.class,
+          timedOut.getCause());
+      assertEquals(RejectReason.TIMED_OUT, unavailable.reason());
+      assertTrue(unavailable.getMessage().contains("PT0.2S"), unavailable.getMessage());
+      assertEquals(1, busy.get(10, TimeUnit.SECONDS));
+      PoolStats stats = governed.stats();
+      assertEquals(0, stats.granted());
+      assertEquals(0, stats.waiting());
+      assertEquals(1L, stats.counters().rejected().get(RejectReason.TIMED_OUT));
+    }
   }
 
   @Test
