@@ -67,7 +67,7 @@ public final class AdaptiveOnPostgresRunner {
     private final List<String> points = new ArrayList<>();
     private int last = -1;
 
-    LimitTrace(GovernedPool governed, long startNanos) {
+    LimitTrace(GovernedPostgres governed, long startNanos) {
       sampler.scheduleAtFixedRate(() -> {
         int limit = governed.stats().limit();
         synchronized (points) {
@@ -93,7 +93,7 @@ public final class AdaptiveOnPostgresRunner {
   }
 
   private static void coldStartHerdSluice() throws Exception {
-    try (GovernedPool governed = new GovernedPool(10, gradient(10), MAX_WAIT)) {
+    try (GovernedPostgres governed = new GovernedPostgres(10, gradient(10), MAX_WAIT)) {
       BenchDatabase.BackendSampler backends = new BenchDatabase.BackendSampler(governed.applicationName);
       ConcurrentHistogram waits = new ConcurrentHistogram(3);
       AtomicLong errors = new AtomicLong();
@@ -165,7 +165,7 @@ public final class AdaptiveOnPostgresRunner {
 
   private static void latencyStepSluice() {
     int handlers = 100;
-    try (GovernedPool governed = new GovernedPool(30, gradient(30), MAX_WAIT)) {
+    try (GovernedPostgres governed = new GovernedPostgres(30, gradient(30), MAX_WAIT)) {
       BenchDatabase.BackendSampler backends = new BenchDatabase.BackendSampler(governed.applicationName);
       Phases phases = new Phases();
       long start = System.nanoTime();
@@ -183,7 +183,7 @@ public final class AdaptiveOnPostgresRunner {
     }
   }
 
-  private static CompletionStage<Void> stepLoop(GovernedPool governed, String owner, long start, long end,
+  private static CompletionStage<Void> stepLoop(GovernedPostgres governed, String owner, long start, long end,
       Phases phases) {
     long now = System.nanoTime();
     if (now >= end) {

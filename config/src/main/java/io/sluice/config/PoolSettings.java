@@ -16,7 +16,8 @@ import java.time.Duration;
  * @param maxLongLived how many LONG_LIVED leases may exist at once; below {@code limit}
  * @param idleTimeout quiet time (no lease, no waiter) after which idle connections are evicted and timers stop
  * @param ageingInterval waiting this long raises a request by one priority level, so low priorities cannot starve
- * @param connectionTimeout how long opening a physical connection may take
+ * @param connectionTimeout HikariCP's connectionTimeout: how long a granted permit may wait for its connection,
+ *     including queueing behind other connects on a cold pool (they are opened one at a time)
  */
 public record PoolSettings(
     String name,

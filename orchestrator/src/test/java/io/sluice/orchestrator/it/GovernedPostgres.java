@@ -1,6 +1,7 @@
 package io.sluice.orchestrator.it;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.DispatcherSelector;
 import io.sluice.config.DatabaseSettings;
@@ -19,6 +20,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.function.LongSupplier;
 
 /**
  * A governed pool on the real PostgreSQL with its supervisor and facade, under an {@code application_name} of its own
@@ -30,21 +32,35 @@ final class GovernedPostgres implements AutoCloseable {
   final ActorRef<PermitCommand> supervisor;
   final Database database;
   private final ActorTestKit testKit;
+  /** One probe for every stats request (asked from the test thread only), not one actor per call. */
+  private TestProbe<PoolStats> statsProbe;
 
   GovernedPostgres(ActorTestKit testKit, int size, Duration idleTimeout, Duration maxHold) {
+    this(testKit, size, idleTimeout, maxHold, Duration.ofSeconds(5), System::nanoTime);
+  }
+
+  /**
+   * @param connectionTimeout HikariCP's own wait for a connection (250 ms is its minimum)
+   * @param nanoClock the supervisor's clock: {@code System::nanoTime}, or virtual time under ManualTime
+   */
+  GovernedPostgres(ActorTestKit testKit, int size, Duration idleTimeout, Duration maxHold, Duration connectionTimeout,
+      LongSupplier nanoClock) {
     this.testKit = testKit;
     PoolSettings settings = new PoolSettings("db", applicationName, size, size, 10_000, Duration.ofSeconds(5),
-        maxHold, 0, idleTimeout, Duration.ofSeconds(1), Duration.ofSeconds(5));
+        maxHold, 0, idleTimeout, Duration.ofSeconds(1), connectionTimeout);
     pool = HikariGovernedPool.open(
         new DatabaseSettings(TestDatabase.URL, TestDatabase.USER, TestDatabase.PASSWORD, size, true), settings);
-    supervisor = testKit.spawn(PoolSupervisor.create(settings, pool, LimitSettings.fixed(size), System::nanoTime));
+    supervisor = testKit.spawn(PoolSupervisor.create(settings, pool, LimitSettings.fixed(size), nanoClock));
     database = new Database(supervisor, pool,
         testKit.system().dispatchers().lookup(DispatcherSelector.fromConfig("sluice.jdbc-dispatcher")),
         testKit.system(), settings.defaultMaxWait());
   }
 
   PoolStats stats() {
-    var probe = testKit.<PoolStats>createTestProbe();
+    if (statsProbe == null) {
+      statsProbe = testKit.createTestProbe();
+    }
+    TestProbe<PoolStats> probe = statsProbe;
     supervisor.tell(new GetPoolStats(probe.getRef()));
     return probe.receiveMessage();
   }

@@ -18,13 +18,13 @@ import java.util.Map;
 import java.util.UUID;
 
 /** Sluice's governed pool on the real PostgreSQL: pool, supervisor (the guardian of its own actor system), facade. */
-final class GovernedPool implements AutoCloseable {
+final class GovernedPostgres implements AutoCloseable {
   final String applicationName = "sluice-bench-" + UUID.randomUUID().toString().substring(0, 8);
   final HikariGovernedPool pool;
   final ActorSystem<PermitCommand> system;
   final Database database;
 
-  GovernedPool(int size, LimitSettings limit, Duration maxWait) {
+  GovernedPostgres(int size, LimitSettings limit, Duration maxWait) {
     PoolSettings settings = new PoolSettings("db", applicationName, size, size, 100_000, maxWait,
         Duration.ofSeconds(30), 0, Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(5));
     pool = HikariGovernedPool.open(

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Builds the bench module and what it depends on inside the reactor (nothing is installed into ~/.m2, so the run
+# always uses this checkout's code, never stale snapshots), then runs a main class of the module:
+#
+#   bench/run.sh                                                   # io.sluice.bench.PermitBenchmarkRunner
+#   bench/run.sh io.sluice.bench.PermitBenchmarkRunner             # the same, explicitly
+#   bench/run.sh io.sluice.bench.AdaptiveOnPostgresRunner
+#   bench/run.sh org.openjdk.jmh.Main PermitGrantRelease -f 1 -wi 3 -w 2s -i 5 -r 2s -t 1 -prof gc
+#
+# JAVA_OPTS goes to the JVM (e.g. JAVA_OPTS="-Dbench.seconds=5 -Dbench.warmup=2"); MVN_OPTS_EXTRA to Maven
+# (e.g. MVN_OPTS_EXTRA=-o to stay offline). JMH forks its benchmark JVMs from this JVM's class path.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+main=${1:-io.sluice.bench.PermitBenchmarkRunner}
+[ $# -gt 0 ] && shift
+# shellcheck disable=SC2086
+mvn -B -q ${MVN_OPTS_EXTRA:-} -Pbench -pl bench -am package dependency:build-classpath -DskipTests \
+    -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime >&2
+# shellcheck disable=SC2086
+exec java -Xms512m -Xmx512m -Dlogback.configurationFile=logback-bench.xml ${JAVA_OPTS:-} \
+    -cp "bench/target/classes:$(cat bench/target/classpath.txt)" "$main" "$@"
