@@ -38,6 +38,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
@@ -46,6 +47,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -100,29 +102,39 @@ class PermitsOnPostgresTest {
     });
   }
 
+  /**
+   * Runs 100 concurrent requesters, each {@code request.apply(i)}, while sampling the pool's backends; asserts that all
+   * completed with no failure or rejection and never more than 10 backends. Answers the supervisor's stats after.
+   */
+  private static PoolStats hundredRequestersWithinTenBackends(GovernedPostgres governed,
+      IntFunction<CompletionStage<Integer>> request, Duration timeout) throws Exception {
+    AtomicBoolean running = new AtomicBoolean(true);
+    CompletableFuture<Integer> maxBackends = sampleBackends(governed, running);
+    List<CompletableFuture<Integer>> work = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      work.add(request.apply(i).toCompletableFuture());
+    }
+    int completed = 0;
+    for (CompletableFuture<Integer> one : work) {
+      completed += one.get(timeout.toSeconds(), TimeUnit.SECONDS);
+    }
+    running.set(false);
+    assertEquals(100, completed, "no requester failed");
+    int max = maxBackends.get(10, TimeUnit.SECONDS);
+    assertTrue(max > 0, "the sampler saw the pool's backends");
+    assertTrue(max <= 10, "at most 10 backends, saw " + max);
+    PoolStats stats = governed.stats();
+    assertEquals(100, stats.counters().acquired());
+    assertEquals(0, stats.counters().failedWork());
+    assertEquals(Set.of(), stats.counters().rejected().keySet());
+    return stats;
+  }
+
   @Test
   void aHundredRequestersOnAPoolOfTenAllCompleteWithinTenBackends() throws Exception {
     try (GovernedPostgres governed = new GovernedPostgres(testKit, 10, Duration.ofSeconds(30), Duration.ofSeconds(30))) {
-      AtomicBoolean running = new AtomicBoolean(true);
-      CompletableFuture<Integer> maxBackends = sampleBackends(governed, running);
-      List<CompletableFuture<Integer>> work = new ArrayList<>();
-      for (int i = 0; i < 100; i++) {
-        work.add(governed.database.withConnection(null, "requester-" + i, "pg-sleep", SLEEP_20_MS)
-            .toCompletableFuture());
-      }
-      int completed = 0;
-      for (CompletableFuture<Integer> one : work) {
-        completed += one.get(30, TimeUnit.SECONDS);
-      }
-      running.set(false);
-      assertEquals(100, completed);
-      int max = maxBackends.get(10, TimeUnit.SECONDS);
-      assertTrue(max > 0, "the sampler saw the pool's backends");
-      assertTrue(max <= 10, "at most 10 backends, saw " + max);
-      PoolStats stats = governed.stats();
-      assertEquals(100, stats.counters().acquired());
-      assertEquals(0, stats.counters().failedWork());
-      assertEquals(Set.of(), stats.counters().rejected().keySet());
+      PoolStats stats = hundredRequestersWithinTenBackends(governed, i -> governed.database
+          .withConnection(null, "requester-" + i, "pg-sleep", SLEEP_20_MS), Duration.ofSeconds(30));
       assertEquals(0, stats.granted());
     }
   }
@@ -176,26 +188,8 @@ class PermitsOnPostgresTest {
       openConnectionsOneByOne(governed, 10);
       Database wideOpen = new Database(governed.supervisor, governed.pool, jdbcThreads, testKit.system(),
           Duration.ofSeconds(30));
-      AtomicBoolean running = new AtomicBoolean(true);
-      CompletableFuture<Integer> maxBackends = sampleBackends(governed, running);
-      List<CompletableFuture<Integer>> work = new ArrayList<>();
-      for (int i = 0; i < 100; i++) {
-        work.add(wideOpen.withConnection(null, "requester-" + i, "slow-work", sleep(SLOW_WORK_SECONDS))
-            .toCompletableFuture());
-      }
-      int completed = 0;
-      for (CompletableFuture<Integer> one : work) {
-        completed += one.get(60, TimeUnit.SECONDS);
-      }
-      running.set(false);
-      assertEquals(100, completed, "no requester failed");
-      int max = maxBackends.get(10, TimeUnit.SECONDS);
-      assertTrue(max > 0, "the sampler saw the pool's backends");
-      assertTrue(max <= 10, "at most 10 backends, saw " + max);
-      PoolStats stats = governed.stats();
-      assertEquals(100, stats.counters().acquired());
-      assertEquals(0, stats.counters().failedWork());
-      assertEquals(Set.of(), stats.counters().rejected().keySet());
+      PoolStats stats = hundredRequestersWithinTenBackends(governed, i -> wideOpen
+          .withConnection(null, "requester-" + i, "slow-work", sleep(SLOW_WORK_SECONDS)), Duration.ofSeconds(60));
       assertTrue(stats.waitMillis().max() > 2 * HIKARI_MIN_CONNECTION_TIMEOUT.toMillis(),
           "requests waited far longer than HikariCP's connection timeout, and none failed: " + stats.waitMillis());
       assertEquals(0, stats.granted());
