@@ -106,11 +106,10 @@ final class PoolMetrics {
     rejected.get(reason).increment();
   }
 
-  void revoked(boolean leak) {
+  /** A SHORT lease held past max hold was revoked: today the only revocation, so it counts as both. */
+  void revokedAsLeak() {
     revoked.increment();
-    if (leak) {
-      leaked.increment();
-    }
+    leaked.increment();
   }
 
   void holderDied() {

@@ -30,7 +30,6 @@ import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -366,7 +365,7 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
       Duration heldFor = Duration.ofNanos(now - lease.grantedAt);
       revoked++;
       leaked++;
-      metrics.revoked(true);
+      metrics.revokedAsLeak();
       retire(lease);
       recordHold(lease, now);
       getContext().getLog().warn("lease revoked, held past max hold (leak): pool={} lease={} owner={} purpose={}"
