@@ -34,6 +34,20 @@ public final class ReferenceScenarios {
         30 / seconds(QUERY));
   }
 
+  /** How long the impatient callers of {@link #impatientCallers()} wait for a permit. */
+  public static final Duration IMPATIENT_MAX_WAIT = Duration.ofMillis(100);
+
+  /**
+   * 100 handlers on a 30-connection pool that give up after 100 ms: time-outs at baseline latency mean too few
+   * permits, so an adaptive limit must grow through them to the pool's size, not shrink on them.
+   */
+  public static Scenario impatientCallers() {
+    return new Scenario("impatient callers: 100 handlers, pool 30, 20 ms work, 100 ms max wait, 30 s",
+        () -> SimulatedDatabase.builder().latency(QUERY).latencyJitter(0.2).build(),
+        30, Workload.closedLoop(100, Task.query(), Duration.ZERO, IMPATIENT_MAX_WAIT), Duration.ofSeconds(30),
+        30 / seconds(QUERY));
+  }
+
   /** Query time ×10 for 30 s, then back; the database serves 30 queries at once at full speed. */
   public static Scenario latencyStep() {
     return new Scenario("latency step: query time x10 from t=20s for 30s, 100 handlers, pool 30, 80 s",
@@ -64,8 +78,8 @@ public final class ReferenceScenarios {
 
   /** Every reference scenario, in the order the report prints them. */
   public static List<Scenario> all() {
-    return List.of(coldStartHerd(), hundredHandlersOnThirtyConnections(), latencyStep(), slowCallInsideLease(),
-        slowCallReadCallWrite());
+    return List.of(coldStartHerd(), hundredHandlersOnThirtyConnections(), impatientCallers(), latencyStep(),
+        slowCallInsideLease(), slowCallReadCallWrite());
   }
 
   /** Sluice with the shipped defaults (gradient, slow start from 2) over a pool of {@code poolSize}. */

@@ -20,7 +20,7 @@ class AnchorComparisonTest {
     return List.of(
         ReferenceScenarios.sluice(poolSize),
         ReferenceScenarios.sluice("sluice aimd", LimitAlgorithmName.AIMD, poolSize),
-        ReferenceScenarios.sluice("sluice fixed (slow start)", LimitAlgorithmName.FIXED, poolSize),
+        ReferenceScenarios.sluice("sluice fixed", LimitAlgorithmName.FIXED, poolSize),
         NetflixLimiterGate.gradient2(),
         NetflixLimiterGate.vegas(),
         ReferenceScenarios.barePool());

@@ -3,6 +3,8 @@ package io.sluice.testkit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.config.LimitSettings.LimitAlgorithmName;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The seed incidents, simulated: Sluice's outcome is asserted, the bare pool's is shown for contrast. */
@@ -35,6 +37,24 @@ class ReferenceScenariosTest {
     run(scenario, ReferenceScenarios.barePool());
     assertEquals(0, sluice.errorCount());
     assertTrue(sluice.goodputRatio() >= 0.95, "goodput ratio " + sluice.goodputRatio());
+  }
+
+  @Test
+  void impatientCallersDoNotPinTheAdaptiveLimitAtItsFloor() {
+    Scenario scenario = ReferenceScenarios.impatientCallers();
+    ScenarioReport fixed = run(scenario, ReferenceScenarios.sluice("sluice fixed", LimitAlgorithmName.FIXED, 30));
+    for (LimitAlgorithmName algorithm : List.of(LimitAlgorithmName.GRADIENT, LimitAlgorithmName.AIMD)) {
+      ScenarioReport adaptive = run(scenario, ReferenceScenarios.sluice("sluice " + algorithm, algorithm, 30));
+      assertEquals(30, adaptive.limitAt(1_000), algorithm + " reaches the pool's size within a second: "
+          + adaptive.limitTrace());
+      assertEquals(30, adaptive.limitAt(30_000), algorithm + " stays there: " + adaptive.limitTrace());
+      assertTrue(adaptive.goodput() >= 0.95 * fixed.goodput(), algorithm + " goodput " + adaptive.goodput()
+          + " against a fixed limit's " + fixed.goodput());
+      assertTrue(adaptive.goodputRatio() >= 0.9, algorithm + " goodput ratio " + adaptive.goodputRatio());
+      long timedOut = adaptive.errors().getOrDefault("TIMED_OUT", 0L);
+      assertTrue(timedOut <= 2 * fixed.errors().getOrDefault("TIMED_OUT", 0L) + 100, algorithm + " timed out "
+          + timedOut + " requests, a fixed limit " + fixed.errors());
+    }
   }
 
   @Test

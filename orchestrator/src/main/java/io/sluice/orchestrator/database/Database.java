@@ -87,8 +87,14 @@ public final class Database {
   }
 
   public <T> CompletionStage<T> withConnection(PermitRequest request, JdbcWork<T> work) {
+    Duration requested = request.maxWait() == null ? defaultMaxWait : request.maxWait();
+    if (requested.isNegative() || requested.isZero()) {
+      return CompletableFuture.failedFuture(new PermitUnavailableException(pool.name(),
+          RejectReason.INVALID_REQUEST, "maxWait must be positive, was " + requested));
+    }
+    // Capped before anything is sent: "wait forever" must not overflow after the supervisor has counted the request.
+    Duration maxWait = requested.compareTo(Acquire.LONGEST_WAIT) > 0 ? Acquire.LONGEST_WAIT : requested;
     long requestId = requestIds.incrementAndGet();
-    Duration maxWait = request.maxWait() == null ? defaultMaxWait : request.maxWait();
     CompletableFuture<T> result = new CompletableFuture<>();
     CompletableFuture<PermitReply> answer = new CompletableFuture<>();
     pending.put(requestId, answer);
@@ -125,13 +131,13 @@ public final class Database {
 
   private <T> void runUnderLease(Lease lease, JdbcWork<T> work, CompletableFuture<T> result) {
     long leaseId = lease.id().value();
-    long start = System.nanoTime();
+    long start = 0;
     Connection connection = null;
     T value = null;
     Throwable error = null;
     try {
       connection = pool.connectionFor(leaseId);
-      // Query latency only: opening a connection must not move the adaptive limit's latency baseline.
+      // Query latency only: opening a connection, or failing to, must not move the adaptive limit's baseline.
       start = System.nanoTime();
       connection.setAutoCommit(false);
       value = work.run(connection);
@@ -146,7 +152,8 @@ public final class Database {
     }
     // Checked before the release: only revocation or the holder's death retires a lease the facade still holds.
     boolean revoked = error != null && !pool.isAdmitted(leaseId);
-    supervisor.tell(new Release(lease.id(), Duration.ofNanos(System.nanoTime() - start), error != null));
+    Duration busy = connection == null ? null : Duration.ofNanos(System.nanoTime() - start);
+    supervisor.tell(new Release(lease.id(), busy, error != null));
     if (error == null) {
       result.complete(value);
     } else {

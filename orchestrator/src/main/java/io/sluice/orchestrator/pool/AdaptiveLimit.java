@@ -5,9 +5,12 @@ import java.util.function.IntFunction;
 
 /**
  * Slow start in front of an adaptive algorithm. After start-up and after every idle drain the limit begins at
- * {@code initial-limit} and doubles per evaluation interval while work waits and permits are used, until the first
- * sign of congestion or the ceiling; then the chosen algorithm takes over from the limit reached. This is what keeps a
- * cold start from stampeding the database: waiters queue instead of opening connections all at once.
+ * {@code initial-limit} and, while work waits, grows by one permit per healthy completion (as TCP's slow start grows
+ * per acknowledgement: the limit doubles per round trip of the work, however short) and doubles per evaluation
+ * interval whose permits were used, until the first sign of congestion or the ceiling; then the chosen algorithm
+ * takes over from the limit reached. A healthy database is thus reached at the speed of its own completions, while a
+ * struggling one (slow or failing completions) stops the growth: waiters queue instead of opening connections all
+ * at once.
  */
 final class AdaptiveLimit implements LimitAlgorithm {
   private final LimitSettings settings;
@@ -15,6 +18,8 @@ final class AdaptiveLimit implements LimitAlgorithm {
   private final IntFunction<LimitAlgorithm> algorithmStartingAt;
   private LimitAlgorithm algorithm;
   private int slowStartLimit;
+  /** The fastest completion since slow start began: the latency reference before a baseline exists. */
+  private long fastestCompletion = Long.MAX_VALUE;
 
   AdaptiveLimit(LimitSettings settings, CongestionSignals signals, IntFunction<LimitAlgorithm> algorithmStartingAt) {
     this.settings = settings;
@@ -42,18 +47,34 @@ final class AdaptiveLimit implements LimitAlgorithm {
       algorithm = algorithmStartingAt.apply(slowStartLimit);
       return algorithm.update(sample);
     }
-    if (sample.waiting() > 0 && sample.utilisation() >= settings.growUtilisation()) {
-      slowStartLimit = Math.min(settings.maxLimit(), slowStartLimit * 2);
-      if (slowStartLimit == settings.maxLimit()) {
-        algorithm = algorithmStartingAt.apply(slowStartLimit);
-      }
+    if (sample.demandExceedsLimit() && sample.utilisation() >= settings.growUtilisation()) {
+      growSlowStartTo(slowStartLimit * 2);
     }
     return limit();
+  }
+
+  @Override
+  public void completed(long busyNanos, boolean failed, int waiting) {
+    if (algorithm != null || failed || busyNanos < 0) {
+      return;
+    }
+    fastestCompletion = Math.min(fastestCompletion, busyNanos);
+    if (waiting > 0 && signals.healthyCompletion(busyNanos, fastestCompletion)) {
+      growSlowStartTo(slowStartLimit + 1);
+    }
+  }
+
+  private void growSlowStartTo(int proposed) {
+    slowStartLimit = Math.min(settings.maxLimit(), proposed);
+    if (slowStartLimit == settings.maxLimit()) {
+      algorithm = algorithmStartingAt.apply(slowStartLimit);
+    }
   }
 
   @Override
   public void restart() {
     algorithm = null;
     slowStartLimit = settings.initialLimit();
+    fastestCompletion = Long.MAX_VALUE;
   }
 }

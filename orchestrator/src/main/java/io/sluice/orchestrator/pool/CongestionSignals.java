@@ -44,10 +44,10 @@ final class CongestionSignals {
     while (minima.size() > 1 && minima.peekFirst()[0] < sample.nowNanos() - windowNanos) {
       minima.pollFirst();
     }
-    if (sample.completions() == 0) {
+    if (sample.meanBusyNanos() <= 0) {
       return;
     }
-    boolean uncongested = sample.waiting() == 0;
+    boolean uncongested = !sample.demandExceedsLimit();
     if (!uncongested && !minima.isEmpty() && sample.meanBusyNanos() > baselineNanos()) {
       return;
     }
@@ -71,9 +71,13 @@ final class CongestionSignals {
         && sample.meanBusyNanos() > baseline * settings.latencyTolerance();
   }
 
-  /** Any sign that more permits would hurt: rising latency, waits timing out, or failing work. */
+  /**
+   * Any sign that more permits would hurt: rising latency or failing work. Wait time-outs alone are not: at baseline
+   * latency they mean too few permits, not too many, and treating them as congestion would pin impatient callers'
+   * pool at its floor (fewer permits, more time-outs, fewer permits).
+   */
   boolean congested(LimitSample sample) {
-    return latencyRising(sample) || sample.timeouts() > 0
+    return latencyRising(sample)
         || (sample.completions() > 0 && sample.failureRate() >= settings.failureRateThreshold());
   }
 
@@ -98,11 +102,21 @@ final class CongestionSignals {
   }
 
   /**
-   * Grow only while work waits, the permits are really used (the pool, not the application, is the bottleneck) and
-   * there is no sign of congestion.
+   * Grow only while work waits or gave up waiting, the permits are really used (the pool, not the application, is the
+   * bottleneck) and there is no sign of congestion.
    */
   boolean shouldGrow(LimitSample sample) {
-    return sample.waiting() > 0 && sample.utilisation() >= settings.growUtilisation() && !congested(sample);
+    return sample.demandExceedsLimit() && sample.utilisation() >= settings.growUtilisation() && !congested(sample);
+  }
+
+  /**
+   * Whether one completion's latency looks healthy: within the tolerance of the baseline, or of {@code fastest}
+   * (the fastest completion seen since slow start began) while there is no baseline yet.
+   */
+  boolean healthyCompletion(long busyNanos, long fastest) {
+    long baseline = baselineNanos();
+    long reference = baseline > 0 ? Math.min(baseline, fastest) : fastest;
+    return busyNanos <= reference * settings.latencyTolerance();
   }
 
 }

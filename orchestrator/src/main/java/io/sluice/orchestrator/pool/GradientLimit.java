@@ -4,8 +4,8 @@ import io.sluice.config.LimitSettings;
 
 /**
  * Moves the limit by how far the current query latency is from the baseline. On congestion it shrinks to limit ×
- * gradient (gradient = tolerance × baseline ÷ current, in [0.5, 1]), smoothed. While work waits it grows by up to the
- * number of waiters, at most doubling, scaled by the latency headroom left below the tolerance: at baseline latency
+ * gradient (gradient = tolerance × baseline ÷ current, in [0.5, 1]), smoothed. While work waits (or gave up waiting) it grows by up
+ * to the number of waiters and time-outs, at most doubling, scaled by the latency headroom left below the tolerance: at baseline latency
  * it recovers as fast as slow start, near the tolerance by one permit. Unlike Gradient2 it grows only under
  * {@link CongestionSignals#shouldGrow} (work waits, permits used, no congestion) against a baseline that cannot drift
  * up, so moderate steady overload cannot make it creep.
@@ -31,13 +31,12 @@ final class GradientLimit implements LimitAlgorithm {
     double current = limit();
     if (signals.shouldShrink(sample)) {
       signals.shrank(sample);
-      double gradient = sample.timeouts() > 0 && !signals.latencyRising(sample) ? 0.9 : gradient(sample);
-      double target = Math.min(current - 1, current * gradient);
+      double target = Math.min(current - 1, current * gradient(sample));
       estimate = estimate * (1 - settings.smoothing()) + target * settings.smoothing();
       // Always give at least one permit back on congestion, however strong the smoothing.
       estimate = Math.min(estimate, current - 1);
     } else if (signals.shouldGrow(sample)) {
-      estimate = current + Math.max(1, Math.min(sample.waiting(), current) * headroom(sample));
+      estimate = current + Math.max(1, Math.min(sample.waiting() + sample.timeouts(), current) * headroom(sample));
     }
     estimate = Math.max(settings.minLimit(), Math.min(settings.maxLimit(), estimate));
     return limit();

@@ -24,6 +24,11 @@ public record LimitSample(
     long failures,
     long timeouts) {
 
+  /** More work than permits: requests waited at the end of the interval, or gave up waiting during it. */
+  public boolean demandExceedsLimit() {
+    return waiting > 0 || timeouts > 0;
+  }
+
   public double failureRate() {
     return completions == 0 ? 0 : (double) failures / completions;
   }

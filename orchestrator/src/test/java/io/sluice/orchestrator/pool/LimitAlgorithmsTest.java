@@ -33,22 +33,23 @@ class LimitAlgorithmsTest {
   }
 
   @Test
-  void fixedWithoutSlowStartNeverChangesAndNeedsNoTimer() {
-    LimitAlgorithm fixed = LimitAlgorithms.create(settings(LimitAlgorithmName.FIXED, 10, 10, 10));
+  void fixedNeverChangesNeedsNoTimerAndIgnoresTheInitialLimit() {
+    LimitAlgorithm fixed = LimitAlgorithms.create(settings(LimitAlgorithmName.FIXED, 2, 10, 2));
     assertFalse(fixed.adaptive());
+    assertEquals(10, fixed.limit(), "fixed means `limit` from the first request: no slow start");
     assertEquals(10, fixed.update(busyAndWaiting(fixed, BASE_LATENCY * 5)));
   }
 
   @Test
   void slowStartDoublesWhileWorkWaitsUpToTheCeilingThenHandsOver() {
-    LimitAlgorithm limit = LimitAlgorithms.create(settings(LimitAlgorithmName.FIXED, 2, 20, 2));
+    LimitAlgorithm limit = LimitAlgorithms.create(settings(LimitAlgorithmName.GRADIENT, 2, 20, 2));
     assertEquals(2, limit.limit());
     assertEquals(4, limit.update(busyAndWaiting(limit, BASE_LATENCY)));
     assertEquals(8, limit.update(busyAndWaiting(limit, BASE_LATENCY)));
     assertEquals(16, limit.update(busyAndWaiting(limit, BASE_LATENCY)));
+    assertTrue(((AdaptiveLimit) limit).inSlowStart());
     assertEquals(20, limit.update(busyAndWaiting(limit, BASE_LATENCY)));
     assertFalse(((AdaptiveLimit) limit).inSlowStart());
-    assertEquals(20, limit.update(busyAndWaiting(limit, BASE_LATENCY * 10)));
   }
 
   @Test
@@ -82,11 +83,12 @@ class LimitAlgorithmsTest {
     assertTrue(((AdaptiveLimit) limit).inSlowStart());
   }
 
-  /** Past slow start: congestion at limit 4 hands the algorithm over there. */
+  /** Past slow start: failing work at limit 4 hands the algorithm over there. */
   private LimitAlgorithm handedOverAt4(LimitAlgorithmName name) {
     LimitAlgorithm limit = LimitAlgorithms.create(settings(name, 1, 40, 2));
     limit.update(busyAndWaiting(limit, BASE_LATENCY));
-    limit.update(sample(4, 1.0, 100, BASE_LATENCY, 1));
+    now += INTERVAL;
+    limit.update(new LimitSample(now, 4, 1.0, 100, INTERVAL, 50, BASE_LATENCY, 25, 0));
     assertFalse(((AdaptiveLimit) limit).inSlowStart());
     return limit;
   }

@@ -45,90 +45,7 @@ import org.junit.jupiter.api.Test;
  * Deterministic tests of the permit protocol in virtual time. The physical pool is a real HikariCP pool over an
  * in-memory H2 database; what PostgreSQL adds (backend connections, aborts) is covered by the integration tests.
  */
-class PoolSupervisorTest {
-  private static final Duration LONG_WAIT = Duration.ofMinutes(10);
-  private static final Duration AGEING = Duration.ofSeconds(1);
-  private static final Duration MAX_HOLD = Duration.ofSeconds(10);
-  private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
-
-  private static ActorTestKit testKit;
-  private static ManualTime manualTime;
-  private static LongSupplier virtualNanos;
-
-  private final List<HikariGovernedPool> pools = new ArrayList<>();
-  private final List<ActorRef<PermitCommand>> supervisors = new ArrayList<>();
-  private long requestIds;
-
-  @BeforeAll
-  static void startTestKit() {
-    testKit = ActorTestKit.create("PoolSupervisorTest",
-        ManualTime.config().withFallback(ActorTestKit.applicationTestConfig()));
-    manualTime = ManualTime.get(testKit.system());
-    ExplicitlyTriggeredScheduler scheduler =
-        (ExplicitlyTriggeredScheduler) testKit.system().classicSystem().scheduler();
-    virtualNanos = () -> TimeUnit.MILLISECONDS.toNanos(scheduler.currentTimeMs());
-  }
-
-  @AfterAll
-  static void stopTestKit() {
-    testKit.shutdownTestKit();
-  }
-
-  @AfterEach
-  void stopSupervisorsAndPools() {
-    supervisors.forEach(testKit::stop);
-    pools.forEach(HikariGovernedPool::close);
-  }
-
-  private ActorRef<PermitCommand> supervisor(int limit, int maxQueue, int maxLongLived) {
-    PoolSettings settings = new PoolSettings("db", "sluice-test", limit, limit, maxQueue, Duration.ofSeconds(5),
-        MAX_HOLD, maxLongLived, IDLE_TIMEOUT, AGEING, Duration.ofSeconds(1));
-    HikariGovernedPool pool = HikariGovernedPool.open(new DatabaseSettings(
-        "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "", limit, false), settings);
-    pools.add(pool);
-    ActorRef<PermitCommand> supervisor =
-        testKit.spawn(PoolSupervisor.create(settings, pool, LimitSettings.fixed(limit), virtualNanos));
-    supervisors.add(supervisor);
-    return supervisor;
-  }
-
-  private ActorRef<PermitCommand> supervisor(int limit) {
-    return supervisor(limit, 100, 0);
-  }
-
-  private Acquire acquire(TestProbe<PermitReply> replyTo, Priority priority, Duration maxWait) {
-    return acquire(replyTo, LeaseKind.SHORT, priority, maxWait, null);
-  }
-
-  private Acquire acquire(TestProbe<PermitReply> replyTo, LeaseKind kind, Priority priority, Duration maxWait,
-      ActorRef<?> holder) {
-    return new Acquire(++requestIds, "owner-" + requestIds, "purpose-" + requestIds, kind, priority, maxWait,
-        replyTo.getRef(), holder);
-  }
-
-  private static Granted granted(TestProbe<PermitReply> probe) {
-    return assertInstanceOf(Granted.class, probe.receiveMessage());
-  }
-
-  private static Rejected rejected(TestProbe<PermitReply> probe) {
-    return assertInstanceOf(Rejected.class, probe.receiveMessage());
-  }
-
-  private static PoolStats stats(ActorRef<PermitCommand> supervisor) {
-    TestProbe<PoolStats> probe = testKit.createTestProbe();
-    supervisor.tell(new GetPoolStats(probe.getRef()));
-    return probe.receiveMessage();
-  }
-
-  private static void release(ActorRef<PermitCommand> supervisor, Granted granted) {
-    supervisor.tell(new Release(granted.lease().id(), Duration.ofMillis(5), false));
-  }
-
-  /** Lets virtual time pass once every message sent so far has been processed. */
-  private static void timePasses(ActorRef<PermitCommand> supervisor, Duration duration) {
-    stats(supervisor);
-    manualTime.timePasses(duration);
-  }
+class PoolSupervisorTest extends VirtualTimeSupervisorTest {
 
   @Test
   void grantsUpToTheLimitThenQueues() {
@@ -263,8 +180,12 @@ class PoolSupervisorTest {
       return null;
     });
     granted(otherReplies);
+    Rejected leftWithItsHolder = rejected(holderReplies);
+    assertEquals(RejectReason.CANCELLED, leftWithItsHolder.reason(), "a waiter whose holder died is answered");
+    assertTrue(leftWithItsHolder.detail().contains("stopped while waiting"), leftWithItsHolder.detail());
     holderReplies.expectNoMessage(Duration.ofMillis(50));
     PoolStats after = stats(supervisor);
+    assertEquals(1L, after.counters().rejected().get(RejectReason.CANCELLED));
     assertEquals(1, after.counters().holderDied());
     assertEquals(1, after.granted());
     assertEquals(0, after.waiting());
@@ -451,6 +372,9 @@ class PoolSupervisorTest {
     Acquire waiting = acquire(quitter, Priority.NORMAL, LONG_WAIT);
     supervisor.tell(waiting);
     supervisor.tell(new GiveUp(quitter.getRef(), waiting.requestId()));
+    Rejected cancelled = rejected(quitter);
+    assertEquals(waiting.requestId(), cancelled.requestId());
+    assertEquals(RejectReason.CANCELLED, cancelled.reason());
     release(supervisor, busy);
     quitter.expectNoMessage(Duration.ofMillis(50));
     assertEquals(0, stats(supervisor).granted());
