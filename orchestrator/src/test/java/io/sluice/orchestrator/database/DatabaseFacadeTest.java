@@ -145,7 +145,7 @@ class DatabaseFacadeTest {
     }
     assertThrows(ExecutionException.class, () -> database.withConnection(null, "campaign-1", "load-leads",
         DatabaseFacadeTest::selectOne).toCompletableFuture().get(10, TimeUnit.SECONDS));
-    assertEquals(List.of(false, true), limit.completionFailures);
+    assertEquals(List.of(false, true), List.copyOf(limit.completionFailures));
     assertTrue(limit.completionLatencies.get(0) >= 0, "a query reports its latency");
     assertTrue(limit.completionLatencies.get(1) < 0, "a failed open reports none: " + limit.completionLatencies);
   }
