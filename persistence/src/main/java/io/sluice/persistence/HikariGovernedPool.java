@@ -121,31 +121,43 @@ public final class HikariGovernedPool implements GovernedPool {
     throw new LeaseNotAdmittedException(name, leaseId);
   }
 
+  /**
+   * Whether the connection goes back into the pool or is evicted is decided under the slot's lock, where {@link
+   * #retire} decides whether to abort it: exactly one of them owns it. A slot already gone from the map was retired,
+   * and its retirement added the connection to {@link #doomed} (under the lock) before removing the slot.
+   */
   @Override
   public void giveBack(long leaseId, Connection connection) {
-    Slot slot = slots.get(leaseId);
-    if (slot != null) {
-      synchronized (slot) {
-        if (slot.connection == connection) {
-          slot.connection = null;
-        }
+    if (handBack(leaseId, connection)) {
+      try {
+        connection.close();
+      } catch (SQLException e) {
+        log.debug("pool '{}': lease-{} connection closed with error: {}", name, leaseId, e.getMessage());
       }
-    }
-    if (doomed.remove(connection)) {
+    } else {
       // Its abort may still be on its way: make sure HikariCP never hands it out again.
       dataSource.evictConnection(connection);
-      return;
     }
-    try {
-      connection.close();
-    } catch (SQLException e) {
-      log.debug("pool '{}': lease-{} connection closed with error: {}", name, leaseId, e.getMessage());
+  }
+
+  /** True if the lease still owned the connection (it may return to the pool), false if a retirement took it. */
+  private boolean handBack(long leaseId, Connection connection) {
+    Slot slot = slots.get(leaseId);
+    if (slot == null) {
+      return !doomed.remove(connection);
+    }
+    synchronized (slot) {
+      if (slot.connection == connection) {
+        slot.connection = null;
+        return true;
+      }
+      return !doomed.remove(connection);
     }
   }
 
   @Override
   public boolean retire(long leaseId) {
-    Slot slot = slots.remove(leaseId);
+    Slot slot = slots.get(leaseId);
     if (slot == null) {
       return false;
     }
@@ -154,13 +166,22 @@ public final class HikariGovernedPool implements GovernedPool {
       slot.retired = true;
       stillOpen = slot.connection;
       slot.connection = null;
+      if (stillOpen != null) {
+        // Before the slot leaves the map, so a hand-back that no longer finds the slot finds the connection here.
+        doomed.add(stillOpen);
+      }
     }
+    slots.remove(leaseId, slot);
     if (stillOpen == null) {
       return false;
     }
-    doomed.add(stillOpen);
     aborter.execute(() -> cancelAndAbort(leaseId, stillOpen));
     return true;
+  }
+
+  /** Connections retired while checked out and not yet handed back. */
+  int doomedCount() {
+    return doomed.size();
   }
 
   /**

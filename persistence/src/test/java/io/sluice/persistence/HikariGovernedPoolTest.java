@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sluice.config.DatabaseSettings;
 import io.sluice.config.PoolSettings;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -20,15 +19,6 @@ import org.junit.jupiter.api.Test;
 
 /** The governed pool: its migrations on H2 and PostgreSQL, and the lease door in front of its connections. */
 class HikariGovernedPoolTest {
-  private static final String PG_URL = env("SLUICE_TEST_DB_URL", "jdbc:postgresql://127.0.0.1:5432/test");
-  private static final String PG_USER = env("SLUICE_TEST_DB_USER", "postgres");
-  private static final String PG_PASSWORD = env("SLUICE_TEST_DB_PASSWORD", "postgres");
-
-  private static String env(String name, String fallback) {
-    String value = System.getenv(name);
-    return value == null || value.isBlank() ? fallback : value;
-  }
-
   private static PoolSettings settings(String applicationName) {
     return new PoolSettings("db", applicationName, 2, 2, 10, Duration.ofSeconds(5), Duration.ofSeconds(30), 0,
         Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(5));
@@ -66,11 +56,11 @@ class HikariGovernedPoolTest {
 
   @Test
   void migrationsRunOnPostgres() throws SQLException {
-    try (HikariGovernedPool pool = HikariGovernedPool.open(new DatabaseSettings(PG_URL, PG_USER, PG_PASSWORD, 2, true),
+    try (HikariGovernedPool pool = HikariGovernedPool.open(TestPostgres.database(true),
         settings("sluice-test-migrations"))) {
       assertTrue(recordStartAndCount(pool) >= 1);
     }
-    try (Connection observer = DriverManager.getConnection(PG_URL, PG_USER, PG_PASSWORD);
+    try (Connection observer = TestPostgres.observer();
         Statement statement = observer.createStatement();
         ResultSet row = statement.executeQuery(
             "SELECT success FROM flyway_schema_history WHERE version = '1'")) {
