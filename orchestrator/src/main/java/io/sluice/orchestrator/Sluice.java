@@ -17,6 +17,7 @@ import io.sluice.orchestrator.pool.PoolSupervisor;
 import io.sluice.persistence.GovernedPool;
 import io.sluice.persistence.HikariGovernedPool;
 import io.sluice.persistence.InstanceRegistry;
+import io.sluice.persistence.Migrations;
 import io.sluice.protocols.permit.PermitCommand;
 import kamon.Kamon;
 import java.net.InetAddress;
@@ -51,7 +52,8 @@ public final class Sluice {
   }
 
   /**
-   * Validates the settings, opens the pool (running migrations), starts the actors and binds HTTP.
+   * Validates the settings, runs the migrations (unless {@code sluice.database.migrate-on-start} is off), opens the
+   * pool, starts the actors and binds HTTP.
    *
    * @throws io.sluice.config.SettingsException naming every invalid key
    */
@@ -59,6 +61,10 @@ public final class Sluice {
     SluiceSettings settings = SluiceSettings.from(config);
     Kamon.init(config);
     log.info("connection budget: {}", settings.budget().arithmetic());
+    if (settings.database().migrateOnStart()) {
+      // On Flyway's own short-lived connections, before the pool opens any.
+      Migrations.run(settings.database());
+    }
     GovernedPool pool = HikariGovernedPool.open(settings.database(), settings.dbPool());
     CompletableFuture<ActorRef<PermitCommand>> supervisorRef = new CompletableFuture<>();
     ActorSystem<Void> system;

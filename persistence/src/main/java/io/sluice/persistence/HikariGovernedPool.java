@@ -13,7 +13,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.flywaydb.core.Flyway;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,13 +44,10 @@ public final class HikariGovernedPool implements GovernedPool {
   }
 
   /**
-   * Runs the Flyway migrations when the settings ask for it (on Flyway's own short-lived connections, before the pool
-   * opens any), then opens the pool, failing fast if the database cannot be reached.
+   * Opens the pool, failing fast if the database cannot be reached. It does not migrate the schema: run {@link
+   * Migrations} first when start-up should.
    */
   public static HikariGovernedPool open(DatabaseSettings database, PoolSettings pool) {
-    if (database.migrateOnStart()) {
-      migrate(database);
-    }
     HikariConfig config = new HikariConfig();
     config.setPoolName("sluice-" + pool.name());
     config.setJdbcUrl(database.url());
@@ -70,13 +66,6 @@ public final class HikariGovernedPool implements GovernedPool {
     log.info("pool '{}' open: max-size {}, url {}, application_name {}", pool.name(), pool.maxSize(), database.url(),
         pool.applicationName());
     return governed;
-  }
-
-  private static void migrate(DatabaseSettings database) {
-    var result = Flyway.configure().loggers("slf4j")
-        .dataSource(database.url(), database.user(), database.password())
-        .locations("classpath:db/migration").load().migrate();
-    log.info("{} migration(s) applied, schema at version {}", result.migrationsExecuted, result.targetSchemaVersion);
   }
 
   @Override
