@@ -103,7 +103,8 @@ public final class Sluice {
                 log.warn("could not record the stop of instance {}: {}", instanceId, e.toString());
                 return Done.getInstance();
               }));
-      HttpApi api = new HttpApi(system, settings, instanceId, java.util.List.of(supervisor));
+      HttpApi api = new HttpApi(system, settings, instanceId, java.util.List.of(supervisor),
+          HttpApi.DEFAULT_STATS_TIMEOUT);
       ServerBinding binding = Http.get(system)
           .newServerAt(settings.http().host(), settings.http().port())
           .bind(api.routes())
