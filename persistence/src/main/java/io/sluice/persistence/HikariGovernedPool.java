@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +23,8 @@ public final class HikariGovernedPool implements GovernedPool {
   private static final Logger log = LoggerFactory.getLogger(HikariGovernedPool.class);
   /** HikariCP ignores (and replaces by 10 minutes) any idle timeout below 10 s. */
   private static final Duration HIKARI_MIN_IDLE_TIMEOUT = Duration.ofSeconds(10);
+  /** How long {@link #close} waits for the aborts of retired connections (a cancel is a network round trip). */
+  private static final Duration RETIRED_ABORTS_ON_CLOSE = Duration.ofSeconds(3);
 
   private final String name;
   private final HikariDataSource dataSource;
@@ -203,9 +206,22 @@ public final class HikariGovernedPool implements GovernedPool {
         poolBean.getTotalConnections());
   }
 
+  /**
+   * Lets the cancels and aborts of leases retired just before (at shutdown: all of them) finish first, within a bound:
+   * HikariCP's own close aborts connections still in use without cancelling their statements, and PostgreSQL would
+   * keep such a backend running until its statement ends.
+   */
   @Override
   public void close() {
     aborter.shutdown();
+    try {
+      if (!aborter.awaitTermination(RETIRED_ABORTS_ON_CLOSE.toMillis(), TimeUnit.MILLISECONDS)) {
+        log.warn("pool '{}': retired connections still being aborted after {}; closing anyway", name,
+            RETIRED_ABORTS_ON_CLOSE);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     dataSource.close();
   }
 
