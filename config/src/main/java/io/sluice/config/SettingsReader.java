@@ -51,6 +51,22 @@ final class SettingsReader {
     }
   }
 
+  /**
+   * A number strictly above {@code bound}, for factors where the bound itself is degenerate; {@code why} is appended
+   * to the problem so the operator learns what the bound protects.
+   */
+  double doubleAbove(String key, double bound, String why) {
+    double placeholder = Math.nextUp(bound);
+    try {
+      double value = config.getDouble(key);
+      return value <= bound
+          ? fail(key, "is " + value + " but must be above " + bound + ": " + why, placeholder)
+          : value;
+    } catch (ConfigException e) {
+      return fail(key, describe(e), placeholder);
+    }
+  }
+
   /** A number in [0, 1]. */
   double fraction(String key) {
     double value = doubleAtLeast(key, 0.0);

@@ -82,7 +82,9 @@ public record SluiceSettings(
         reader.positiveDuration(key + "evaluation-interval"),
         reader.fraction(key + "grow-utilisation"),
         reader.fraction(key + "shrink-utilisation"),
-        reader.doubleAtLeast(key + "latency-tolerance", 1.0),
+        reader.doubleAbove(key + "latency-tolerance", 1.0, "it is the factor over the baseline latency at which"
+            + " latency counts as rising, so at 1.0 the baseline itself is congestion and the gradient limit's"
+            + " growth headroom (tolerance - ratio) / (tolerance - 1) is 0/0"),
         reader.fraction(key + "failure-rate-threshold"),
         reader.positiveDuration(key + "baseline-window"),
         reader.fraction(key + "aimd.backoff-ratio"),

@@ -140,6 +140,20 @@ class SluiceSettingsTest {
   }
 
   @Test
+  void latencyToleranceOfOneIsRefusedWithTheReason() {
+    SettingsException e = refused("sluice.pools.db.limit-control.latency-tolerance = 1.0");
+    assertEquals(1, e.problems().size(), e.getMessage());
+    assertTrue(e.getMessage().contains("sluice.pools.db.limit-control.latency-tolerance is 1.0 but must be above 1.0:"
+        + " it is the factor over the baseline latency at which latency counts as rising"), e.getMessage());
+  }
+
+  @Test
+  void latencyToleranceJustAboveOneIsAccepted() {
+    LimitSettings limit = SluiceSettings.from(with("sluice.pools.db.limit-control.latency-tolerance = 1.01")).dbLimit();
+    assertEquals(1.01, limit.latencyTolerance());
+  }
+
+  @Test
   void outOfRangeThresholdsAreRefused() {
     SettingsException e = refused("sluice.pools.db.limit-control { algorithm = vegas, grow-utilisation = 1.5,"
         + " latency-tolerance = 0.5, aimd.backoff-ratio = 1.0, min-limit = 11 }");
@@ -148,7 +162,7 @@ class SluiceSettingsTest {
         + " [fixed, aimd, gradient]"), message);
     assertTrue(message.contains("sluice.pools.db.limit-control.grow-utilisation is 1.5 but must be at most 1.0"),
         message);
-    assertTrue(message.contains("sluice.pools.db.limit-control.latency-tolerance is 0.5 but must be at least 1.0"),
+    assertTrue(message.contains("sluice.pools.db.limit-control.latency-tolerance is 0.5 but must be above 1.0"),
         message);
     assertTrue(message.contains("sluice.pools.db.limit-control.aimd.backoff-ratio is 1.0 but must lie strictly"),
         message);

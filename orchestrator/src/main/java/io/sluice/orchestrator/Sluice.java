@@ -6,6 +6,7 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.SupervisorStrategy;
+import akka.actor.typed.javadsl.AskPattern;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.http.javadsl.Http;
 import akka.http.javadsl.ServerBinding;
@@ -17,6 +18,7 @@ import io.sluice.orchestrator.pool.PoolSupervisor;
 import io.sluice.persistence.GovernedPool;
 import io.sluice.persistence.HikariGovernedPool;
 import io.sluice.persistence.InstanceRegistry;
+import io.sluice.persistence.Migrations;
 import io.sluice.protocols.permit.PermitCommand;
 import kamon.Kamon;
 import java.net.InetAddress;
@@ -34,24 +36,31 @@ import org.slf4j.LoggerFactory;
 /**
  * The running service: the actor system, the governed pool with its supervisor, the database facade and the HTTP API.
  * Everything is released by Akka's coordinated shutdown, in phase order: HTTP unbinds, the instance row is stamped,
- * the actors stop (the supervisor aborts what is still leased), then the pool closes.
+ * then the supervisor stops and only after it has stopped does the pool close. The order matters: the supervisor's
+ * PostStop retires what is still leased (cancelling and aborting connections through the pool) and answers every
+ * waiter SHUTTING_DOWN, which it cannot do on a closed pool.
  */
 public final class Sluice {
   private static final Logger log = LoggerFactory.getLogger(Sluice.class);
   private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+  /** Well within the phase's time-out (application.conf), so the pool still closes if the supervisor hangs. */
+  private static final Duration SUPERVISOR_STOP_TIMEOUT = Duration.ofSeconds(4);
 
-  private final ActorSystem<Void> system;
+  private final ActorSystem<?> system;
   private final ServerBinding binding;
   private final String instanceId;
+  private final Database database;
 
-  private Sluice(ActorSystem<Void> system, ServerBinding binding, String instanceId) {
+  private Sluice(ActorSystem<?> system, ServerBinding binding, String instanceId, Database database) {
     this.system = system;
     this.binding = binding;
     this.instanceId = instanceId;
+    this.database = database;
   }
 
   /**
-   * Validates the settings, opens the pool (running migrations), starts the actors and binds HTTP.
+   * Validates the settings, runs the migrations (unless {@code sluice.database.migrate-on-start} is off), opens the
+   * pool, starts the actors and binds HTTP.
    *
    * @throws io.sluice.config.SettingsException naming every invalid key
    */
@@ -59,27 +68,25 @@ public final class Sluice {
     SluiceSettings settings = SluiceSettings.from(config);
     Kamon.init(config);
     log.info("connection budget: {}", settings.budget().arithmetic());
+    if (settings.database().migrateOnStart()) {
+      // On Flyway's own short-lived connections, before the pool opens any.
+      Migrations.run(settings.database());
+    }
     GovernedPool pool = HikariGovernedPool.open(settings.database(), settings.dbPool());
     CompletableFuture<ActorRef<PermitCommand>> supervisorRef = new CompletableFuture<>();
-    ActorSystem<Void> system;
+    ActorSystem<ServiceGuardian.Command> system;
     try {
-      system = ActorSystem.create(Behaviors.setup(context -> {
-        supervisorRef.complete(context.spawn(
-            Behaviors.supervise(PoolSupervisor.create(settings.dbPool(), pool, settings.dbLimit(), System::nanoTime))
-                .onFailure(SupervisorStrategy.resume()),
-            "pool-" + settings.dbPool().name()));
-        return Behaviors.empty();
-      }), "sluice", config);
+      system = ActorSystem.create(ServiceGuardian.create(
+          Behaviors.supervise(PoolSupervisor.create(settings.dbPool(), pool, settings.dbLimit(), System::nanoTime))
+              .onFailure(SupervisorStrategy.resume()),
+          "pool-" + settings.dbPool().name(), supervisorRef), "sluice", config);
     } catch (RuntimeException e) {
       pool.close();
       throw e;
     }
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
-    shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-pool-" + pool.name(), () -> {
-      pool.close();
-      log.info("pool '{}' closed", pool.name());
-      return CompletableFuture.completedFuture(Done.getInstance());
-    });
+    shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+        "stop-supervisor-then-close-pool-" + pool.name(), () -> stopSupervisorThenClose(system, pool));
     try {
       ActorRef<PermitCommand> supervisor = supervisorRef.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       Database database = new Database(supervisor, pool,
@@ -97,7 +104,8 @@ public final class Sluice {
                 log.warn("could not record the stop of instance {}: {}", instanceId, e.toString());
                 return Done.getInstance();
               }));
-      HttpApi api = new HttpApi(system, settings, instanceId, java.util.List.of(supervisor));
+      HttpApi api = new HttpApi(system, settings, instanceId, java.util.List.of(supervisor),
+          HttpApi.DEFAULT_STATS_TIMEOUT);
       ServerBinding binding = Http.get(system)
           .newServerAt(settings.http().host(), settings.http().port())
           .bind(api.routes())
@@ -107,12 +115,28 @@ public final class Sluice {
       log.info("Sluice started: instance={} mode={} http=http://{}:{}", instanceId,
           settings.mode().name().toLowerCase(java.util.Locale.ROOT), binding.localAddress().getHostString(),
           binding.localAddress().getPort());
-      return new Sluice(system, binding, instanceId);
+      return new Sluice(system, binding, instanceId, database);
     } catch (Exception e) {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       throw e;
     }
+  }
+
+  /** The pool closes even if the supervisor does not stop in time: the process is going away either way. */
+  private static CompletionStage<Done> stopSupervisorThenClose(ActorSystem<ServiceGuardian.Command> system,
+      GovernedPool pool) {
+    return AskPattern.<ServiceGuardian.Command, Done>ask(system, ServiceGuardian.StopSupervisor::new,
+            SUPERVISOR_STOP_TIMEOUT, system.scheduler())
+        .handle((stopped, failure) -> {
+          if (failure != null) {
+            log.warn("pool '{}': supervisor did not stop within {}; closing the pool anyway", pool.name(),
+                SUPERVISOR_STOP_TIMEOUT);
+          }
+          pool.close();
+          log.info("pool '{}' closed", pool.name());
+          return Done.getInstance();
+        });
   }
 
   private static String hostName() {
@@ -123,7 +147,7 @@ public final class Sluice {
     }
   }
 
-  public ActorSystem<Void> system() {
+  public ActorSystem<?> system() {
     return system;
   }
 
@@ -133,6 +157,11 @@ public final class Sluice {
 
   public String instanceId() {
     return instanceId;
+  }
+
+  /** The facade to the service's pool, for work that runs inside this process. */
+  public Database database() {
+    return database;
   }
 
   /** Runs coordinated shutdown and completes when the actor system has terminated. */

@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.flywaydb.core.Flyway;
+import java.util.concurrent.TimeUnit;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +23,8 @@ public final class HikariGovernedPool implements GovernedPool {
   private static final Logger log = LoggerFactory.getLogger(HikariGovernedPool.class);
   /** HikariCP ignores (and replaces by 10 minutes) any idle timeout below 10 s. */
   private static final Duration HIKARI_MIN_IDLE_TIMEOUT = Duration.ofSeconds(10);
+  /** How long {@link #close} waits for the aborts of retired connections (a cancel is a network round trip). */
+  private static final Duration RETIRED_ABORTS_ON_CLOSE = Duration.ofSeconds(3);
 
   private final String name;
   private final HikariDataSource dataSource;
@@ -45,13 +47,10 @@ public final class HikariGovernedPool implements GovernedPool {
   }
 
   /**
-   * Runs the Flyway migrations when the settings ask for it (on Flyway's own short-lived connections, before the pool
-   * opens any), then opens the pool, failing fast if the database cannot be reached.
+   * Opens the pool, failing fast if the database cannot be reached. It does not migrate the schema: run {@link
+   * Migrations} first when start-up should.
    */
   public static HikariGovernedPool open(DatabaseSettings database, PoolSettings pool) {
-    if (database.migrateOnStart()) {
-      migrate(database);
-    }
     HikariConfig config = new HikariConfig();
     config.setPoolName("sluice-" + pool.name());
     config.setJdbcUrl(database.url());
@@ -70,13 +69,6 @@ public final class HikariGovernedPool implements GovernedPool {
     log.info("pool '{}' open: max-size {}, url {}, application_name {}", pool.name(), pool.maxSize(), database.url(),
         pool.applicationName());
     return governed;
-  }
-
-  private static void migrate(DatabaseSettings database) {
-    var result = Flyway.configure().loggers("slf4j")
-        .dataSource(database.url(), database.user(), database.password())
-        .locations("classpath:db/migration").load().migrate();
-    log.info("{} migration(s) applied, schema at version {}", result.migrationsExecuted, result.targetSchemaVersion);
   }
 
   @Override
@@ -121,31 +113,43 @@ public final class HikariGovernedPool implements GovernedPool {
     throw new LeaseNotAdmittedException(name, leaseId);
   }
 
+  /**
+   * Whether the connection goes back into the pool or is evicted is decided under the slot's lock, where {@link
+   * #retire} decides whether to abort it: exactly one of them owns it. A slot already gone from the map was retired,
+   * and its retirement added the connection to {@link #doomed} (under the lock) before removing the slot.
+   */
   @Override
   public void giveBack(long leaseId, Connection connection) {
-    Slot slot = slots.get(leaseId);
-    if (slot != null) {
-      synchronized (slot) {
-        if (slot.connection == connection) {
-          slot.connection = null;
-        }
+    if (handBack(leaseId, connection)) {
+      try {
+        connection.close();
+      } catch (SQLException e) {
+        log.debug("pool '{}': lease-{} connection closed with error: {}", name, leaseId, e.getMessage());
       }
-    }
-    if (doomed.remove(connection)) {
+    } else {
       // Its abort may still be on its way: make sure HikariCP never hands it out again.
       dataSource.evictConnection(connection);
-      return;
     }
-    try {
-      connection.close();
-    } catch (SQLException e) {
-      log.debug("pool '{}': lease-{} connection closed with error: {}", name, leaseId, e.getMessage());
+  }
+
+  /** True if the lease still owned the connection (it may return to the pool), false if a retirement took it. */
+  private boolean handBack(long leaseId, Connection connection) {
+    Slot slot = slots.get(leaseId);
+    if (slot == null) {
+      return !doomed.remove(connection);
+    }
+    synchronized (slot) {
+      if (slot.connection == connection) {
+        slot.connection = null;
+        return true;
+      }
+      return !doomed.remove(connection);
     }
   }
 
   @Override
   public boolean retire(long leaseId) {
-    Slot slot = slots.remove(leaseId);
+    Slot slot = slots.get(leaseId);
     if (slot == null) {
       return false;
     }
@@ -154,13 +158,22 @@ public final class HikariGovernedPool implements GovernedPool {
       slot.retired = true;
       stillOpen = slot.connection;
       slot.connection = null;
+      if (stillOpen != null) {
+        // Before the slot leaves the map, so a hand-back that no longer finds the slot finds the connection here.
+        doomed.add(stillOpen);
+      }
     }
+    slots.remove(leaseId, slot);
     if (stillOpen == null) {
       return false;
     }
-    doomed.add(stillOpen);
     aborter.execute(() -> cancelAndAbort(leaseId, stillOpen));
     return true;
+  }
+
+  /** Connections retired while checked out and not yet handed back. */
+  int doomedCount() {
+    return doomed.size();
   }
 
   /**
@@ -193,9 +206,22 @@ public final class HikariGovernedPool implements GovernedPool {
         poolBean.getTotalConnections());
   }
 
+  /**
+   * Lets the cancels and aborts of leases retired just before (at shutdown: all of them) finish first, within a bound:
+   * HikariCP's own close aborts connections still in use without cancelling their statements, and PostgreSQL would
+   * keep such a backend running until its statement ends.
+   */
   @Override
   public void close() {
     aborter.shutdown();
+    try {
+      if (!aborter.awaitTermination(RETIRED_ABORTS_ON_CLOSE.toMillis(), TimeUnit.MILLISECONDS)) {
+        log.warn("pool '{}': retired connections still being aborted after {}; closing anyway", name,
+            RETIRED_ABORTS_ON_CLOSE);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     dataSource.close();
   }
 

@@ -4,6 +4,7 @@ import static akka.http.javadsl.server.Directives.complete;
 import static akka.http.javadsl.server.Directives.concat;
 import static akka.http.javadsl.server.Directives.extractUnmatchedPath;
 import static akka.http.javadsl.server.Directives.get;
+import static akka.http.javadsl.server.Directives.handleExceptions;
 import static akka.http.javadsl.server.Directives.handleRejections;
 import static akka.http.javadsl.server.Directives.onSuccess;
 import static akka.http.javadsl.server.Directives.path;
@@ -17,6 +18,7 @@ import akka.http.javadsl.model.ContentTypes;
 import akka.http.javadsl.model.HttpEntities;
 import akka.http.javadsl.model.StatusCode;
 import akka.http.javadsl.model.StatusCodes;
+import akka.http.javadsl.server.ExceptionHandler;
 import akka.http.javadsl.server.RejectionHandler;
 import akka.http.javadsl.server.Route;
 import akka.serialization.jackson.JacksonObjectMapperProvider;
@@ -31,28 +33,39 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import kamon.prometheus.PrometheusReporter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /health}, {@code /health/live}, {@code /health/ready}, {@code GET /v1/pools} and {@code GET /metrics}
- * (Prometheus text); JSON errors otherwise.
+ * (Prometheus text); JSON errors otherwise, also for a supervisor that does not answer (503) and for any unexpected
+ * exception (500), so that clients never have to parse Akka HTTP's plain-text defaults.
  */
 public final class HttpApi {
-  private static final Duration STATS_TIMEOUT = Duration.ofSeconds(2);
+  /** How long the health and pool views wait for each supervisor's stats in the running service. */
+  public static final Duration DEFAULT_STATS_TIMEOUT = Duration.ofSeconds(2);
+  private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
 
   private final ActorSystem<?> system;
   private final SluiceSettings settings;
   private final String instanceId;
   private final List<ActorRef<PermitCommand>> supervisors;
+  private final Duration statsTimeout;
   private final ObjectMapper mapper;
 
+  /** @param statsTimeout how long to wait for each supervisor's {@link PoolStats} before answering 503 */
   public HttpApi(ActorSystem<?> system, SluiceSettings settings, String instanceId,
-      List<ActorRef<PermitCommand>> supervisors) {
+      List<ActorRef<PermitCommand>> supervisors, Duration statsTimeout) {
     this.system = system;
     this.settings = settings;
     this.instanceId = instanceId;
     this.supervisors = List.copyOf(supervisors);
+    this.statsTimeout = statsTimeout;
     this.mapper = JacksonObjectMapperProvider.get(system).getOrCreate("jackson-json", Optional.empty());
   }
 
@@ -80,7 +93,7 @@ public final class HttpApi {
         path(akka.http.javadsl.server.PathMatchers.segment("v1").slash("pools"), () -> get(() ->
             onSuccess(allStats(), stats -> json(StatusCodes.OK, stats)))),
         path("metrics", () -> get(() -> complete(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, prometheusScrape())))));
-    return handleRejections(rejectionHandler(), () -> routes);
+    return handleExceptions(exceptionHandler(), () -> handleRejections(rejectionHandler(), () -> routes));
   }
 
   /** Body of {@code /health/live}. */
@@ -88,13 +101,39 @@ public final class HttpApi {
 
   private RejectionHandler rejectionHandler() {
     return RejectionHandler.newBuilder()
-        .handle(akka.http.javadsl.server.MethodRejection.class, rejection -> extractUnmatchedPath(path ->
-            json(StatusCodes.METHOD_NOT_ALLOWED, new ErrorBody(405, "method not allowed; use "
-                + rejection.supported().name(), path))))
-        .handleNotFound(extractUnmatchedPath(path ->
-            json(StatusCodes.NOT_FOUND, new ErrorBody(404, "no such resource", path))))
+        .handle(akka.http.javadsl.server.MethodRejection.class, rejection ->
+            error(StatusCodes.METHOD_NOT_ALLOWED, "method not allowed; use " + rejection.supported().name()))
+        .handleNotFound(error(StatusCodes.NOT_FOUND, "no such resource"))
         .build()
         .withFallback(RejectionHandler.defaultHandler());
+  }
+
+  private ExceptionHandler exceptionHandler() {
+    return ExceptionHandler.newBuilder()
+        .matchAny(thrown -> {
+          Throwable failure = unwrap(thrown);
+          if (failure instanceof SupervisorDidNotAnswerException silent) {
+            return error(StatusCodes.SERVICE_UNAVAILABLE, silent.getMessage());
+          }
+          return extractUnmatchedPath(path -> {
+            log.error("HTTP {} failed", path, failure);
+            return json(StatusCodes.INTERNAL_SERVER_ERROR, new ErrorBody(500, "internal error", path));
+          });
+        })
+        .build();
+  }
+
+  private Route error(StatusCode status, String message) {
+    return extractUnmatchedPath(path -> json(status, new ErrorBody(status.intValue(), message, path)));
+  }
+
+  /** The failure itself, not the wrapper a future or a combined stage put around it. */
+  private static Throwable unwrap(Throwable failure) {
+    Throwable cause = failure;
+    while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
   }
 
   private CompletionStage<Health> health() {
@@ -103,8 +142,7 @@ public final class HttpApi {
     String mode = settings.mode().name().toLowerCase(Locale.ROOT);
     return allStats().handle((stats, failure) -> {
       if (failure != null) {
-        return new Health("DOWN", true, false, mode, instanceId, budget, List.of(),
-            "pool supervisor did not answer within " + STATS_TIMEOUT + ": " + failure.getMessage());
+        return new Health("DOWN", true, false, mode, instanceId, budget, List.of(), unwrap(failure).getMessage());
       }
       List<PoolState> pools = new ArrayList<>();
       for (PoolStats s : stats) {
@@ -115,11 +153,17 @@ public final class HttpApi {
     });
   }
 
+  /** Fails with {@link SupervisorDidNotAnswerException} naming the first supervisor that did not answer in time. */
   private CompletionStage<List<PoolStats>> allStats() {
     List<CompletableFuture<PoolStats>> asks = new ArrayList<>();
     for (ActorRef<PermitCommand> supervisor : supervisors) {
-      asks.add(AskPattern.<PermitCommand, PoolStats>ask(supervisor, GetPoolStats::new, STATS_TIMEOUT,
-          system.scheduler()).toCompletableFuture());
+      asks.add(AskPattern.<PermitCommand, PoolStats>ask(supervisor, GetPoolStats::new, statsTimeout,
+          system.scheduler()).toCompletableFuture().exceptionally(failure -> {
+            Throwable cause = unwrap(failure);
+            throw cause instanceof TimeoutException
+                ? new SupervisorDidNotAnswerException(supervisor, statsTimeout, cause)
+                : new CompletionException(cause);
+          }));
     }
     return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
         .thenApply(done -> asks.stream().map(CompletableFuture::join).toList());

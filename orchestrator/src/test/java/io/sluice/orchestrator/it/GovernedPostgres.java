@@ -11,6 +11,7 @@ import io.sluice.orchestrator.TestDatabase;
 import io.sluice.orchestrator.database.Database;
 import io.sluice.orchestrator.pool.PoolSupervisor;
 import io.sluice.persistence.HikariGovernedPool;
+import io.sluice.persistence.Migrations;
 import io.sluice.protocols.permit.GetPoolStats;
 import io.sluice.protocols.permit.PermitCommand;
 import io.sluice.protocols.permit.PoolStats;
@@ -48,8 +49,10 @@ final class GovernedPostgres implements AutoCloseable {
     this.testKit = testKit;
     PoolSettings settings = new PoolSettings("db", applicationName, size, size, 10_000, Duration.ofSeconds(5),
         maxHold, 0, idleTimeout, Duration.ofSeconds(1), connectionTimeout);
-    pool = HikariGovernedPool.open(
-        new DatabaseSettings(TestDatabase.URL, TestDatabase.USER, TestDatabase.PASSWORD, size, true), settings);
+    DatabaseSettings postgres =
+        new DatabaseSettings(TestDatabase.URL, TestDatabase.USER, TestDatabase.PASSWORD, size, true);
+    Migrations.run(postgres);
+    pool = HikariGovernedPool.open(postgres, settings);
     supervisor = testKit.spawn(PoolSupervisor.create(settings, pool, LimitSettings.fixed(size), nanoClock));
     database = new Database(supervisor, pool,
         testKit.system().dispatchers().lookup(DispatcherSelector.fromConfig("sluice.jdbc-dispatcher")),

@@ -1,0 +1,68 @@
+package io.sluice.persistence;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.config.DatabaseSettings;
+import io.sluice.config.PoolSettings;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The migrations on H2 and PostgreSQL, then used through a governed pool opened after them, as start-up does. */
+class MigrationsTest {
+
+  private static PoolSettings settings(String applicationName) {
+    return new PoolSettings("db", applicationName, 2, 2, 10, Duration.ofSeconds(5), Duration.ofSeconds(30), 0,
+        Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(5));
+  }
+
+  private static int recordStartAndCount(HikariGovernedPool pool) throws SQLException {
+    pool.admit(1);
+    Connection connection = pool.connectionFor(1);
+    try {
+      String id = UUID.randomUUID().toString();
+      assertEquals(1, InstanceRegistry.recordStart(id, "test-host", Instant.now()).run(connection));
+      assertEquals(1, InstanceRegistry.recordStop(id, Instant.now()).run(connection));
+      try (Statement statement = connection.createStatement();
+          ResultSet rows = statement.executeQuery("SELECT count(*) FROM sluice_instance WHERE stopped_at IS NOT NULL")) {
+        rows.next();
+        return rows.getInt(1);
+      }
+    } finally {
+      pool.giveBack(1, connection);
+      pool.retire(1);
+    }
+  }
+
+  @Test
+  void migrationsRunOnH2() throws SQLException {
+    DatabaseSettings database =
+        new DatabaseSettings("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "", 2, true);
+    Migrations.run(database);
+    try (HikariGovernedPool pool = HikariGovernedPool.open(database, settings("sluice-test"))) {
+      assertEquals(1, recordStartAndCount(pool));
+    }
+  }
+
+  @Test
+  void migrationsRunOnPostgres() throws SQLException {
+    DatabaseSettings database = TestPostgres.database(true);
+    Migrations.run(database);
+    try (HikariGovernedPool pool = HikariGovernedPool.open(database, settings("sluice-test-migrations"))) {
+      assertTrue(recordStartAndCount(pool) >= 1);
+    }
+    try (Connection observer = TestPostgres.observer();
+        Statement statement = observer.createStatement();
+        ResultSet row = statement.executeQuery(
+            "SELECT success FROM flyway_schema_history WHERE version = '1'")) {
+      assertTrue(row.next());
+      assertTrue(row.getBoolean(1));
+    }
+  }
+}
