@@ -3,8 +3,10 @@ package io.sluice.orchestrator;
 import akka.Done;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.Terminated;
 import akka.actor.typed.javadsl.Behaviors;
+import io.sluice.orchestrator.database.Database;
 import io.sluice.protocols.permit.PermitCommand;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +31,8 @@ final class ServiceGuardian {
   static Behavior<Command> create(Behavior<PermitCommand> supervisor, String name,
       CompletableFuture<ActorRef<PermitCommand>> spawned) {
     return Behaviors.setup(context -> {
-      ActorRef<PermitCommand> child = context.spawn(supervisor, name);
+      ActorRef<PermitCommand> child = context.spawn(supervisor, name,
+          DispatcherSelector.fromConfig(Database.PERMIT_DISPATCHER));
       context.watch(child);
       spawned.complete(child);
       List<ActorRef<Done>> waiting = new ArrayList<>();

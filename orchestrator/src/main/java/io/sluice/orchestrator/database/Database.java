@@ -3,7 +3,7 @@ package io.sluice.orchestrator.database;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
-import akka.actor.typed.Props;
+import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.javadsl.Behaviors;
 import io.sluice.persistence.GovernedPool;
 import io.sluice.persistence.JdbcWork;
@@ -22,10 +22,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,52 +31,127 @@ import org.slf4j.LoggerFactory;
 /**
  * The only way actors reach the database: asks the pool supervisor for a permit, runs the blocking work in one
  * transaction on the dedicated JDBC dispatcher, commits or rolls back, and releases the permit on every path (success,
- * exception, revocation); a permit that arrives after the caller gave up is handed back. Pipe the returned stage to
- * the calling actor with {@code ActorContext.pipeToSelf}.
+ * exception, revocation). Pipe the returned stage to the calling actor with {@code ActorContext.pipeToSelf}.
+ *
+ * <p>The round trip is kept short: one long-lived actor receives every answer for this facade (no ask's temporary
+ * actor per request), it runs on the supervisor's own single-thread dispatcher ({@code sluice.permit-dispatcher}), so
+ * a grant reaches it without waking another thread, and no timer runs per request. The supervisor answers every
+ * request itself; as a backstop against a lost answer the facade sweeps, about once a second while anything is
+ * pending, the requests unanswered {@link #REPLY_GRACE} past their max wait: each fails TIMED_OUT and a {@link GiveUp}
+ * brings back a grant that may still come. A stopped supervisor fails every pending request at once.
  */
 public final class Database {
   private static final Logger log = LoggerFactory.getLogger(Database.class);
-  /** Extra time the facade waits for the supervisor's own answer beyond the request's max wait. */
-  private static final Duration REPLY_GRACE = Duration.ofSeconds(1);
+  /** How long past a request's max wait the facade still waits for the supervisor's own answer. */
+  static final Duration REPLY_GRACE = Duration.ofSeconds(1);
+  /** Dispatcher of the supervisor and of every facade's reply actor. */
+  public static final String PERMIT_DISPATCHER = "sluice.permit-dispatcher";
 
   private static final AtomicLong instances = new AtomicLong();
 
   private final ActorRef<PermitCommand> supervisor;
   private final GovernedPool pool;
   private final Executor jdbcExecutor;
+  /** Where rejections complete callers' stages: never on the permit dispatcher's one thread. */
+  private final Executor completions;
   private final Duration defaultMaxWait;
   private final AtomicLong requestIds = new AtomicLong();
-  /** Requests waiting for the supervisor's answer, by request id. */
-  private final ConcurrentHashMap<Long, CompletableFuture<PermitReply>> pending = new ConcurrentHashMap<>();
-  /**
-   * One long-lived actor receives every answer for this facade: cheaper than an ask's temporary actor per request, and
-   * a late grant or a revocation reaches someone instead of dead letters.
-   */
+  private final PendingRequests pending = new PendingRequests();
+  private final ActorRef<Object> replyActor;
   private final ActorRef<PermitReply> replies;
+  private volatile boolean supervisorStopped;
+
+  private enum Internal { SWEEP, START_SWEEPING }
+
+  private record SupervisorStopped() {}
 
   public Database(ActorRef<PermitCommand> supervisor, GovernedPool pool, Executor jdbcExecutor, ActorSystem<?> system,
       Duration defaultMaxWait) {
     this.supervisor = supervisor;
     this.pool = pool;
     this.jdbcExecutor = jdbcExecutor;
+    this.completions = system.executionContext();
     this.defaultMaxWait = defaultMaxWait;
-    this.replies = system.systemActorOf(Behaviors.receiveMessage(this::onReply),
-        "permit-replies-" + pool.name() + "-" + instances.incrementAndGet(), Props.empty());
+    this.replyActor = system.systemActorOf(replyBehavior(), "permit-replies-" + pool.name() + "-"
+        + instances.incrementAndGet(), DispatcherSelector.fromConfig(PERMIT_DISPATCHER));
+    this.replies = replyActor.narrow();
   }
 
-  private Behavior<PermitReply> onReply(PermitReply reply) {
-    long requestId = reply instanceof Granted granted ? granted.requestId()
-        : reply instanceof Rejected rejected ? rejected.requestId() : -1;
-    CompletableFuture<PermitReply> waiter = requestId < 0 ? null : pending.remove(requestId);
-    if (waiter != null) {
-      waiter.complete(reply);
-    } else if (reply instanceof Granted granted) {
-      // The requester timed out and sent GiveUp, which brings this permit back to the pool.
+  private Behavior<Object> replyBehavior() {
+    return Behaviors.setup(context -> {
+      context.watchWith(supervisor, new SupervisorStopped());
+      return Behaviors.withTimers(timers -> Behaviors.receive(Object.class)
+          .onMessage(Granted.class, this::onGranted)
+          .onMessage(Rejected.class, this::onRejected)
+          .onMessage(Revoked.class, revoked -> {
+            log.debug("lease revoked: pool={} lease={} reason={}", pool.name(), revoked.lease(), revoked.reason());
+            return Behaviors.same();
+          })
+          .onMessageEquals(Internal.START_SWEEPING, () -> {
+            timers.startSingleTimer(Internal.SWEEP, REPLY_GRACE);
+            return Behaviors.same();
+          })
+          .onMessageEquals(Internal.SWEEP, () -> {
+            sweep();
+            if (pending.sweepAgain()) {
+              timers.startSingleTimer(Internal.SWEEP, REPLY_GRACE);
+            }
+            return Behaviors.same();
+          })
+          .onMessage(SupervisorStopped.class, stopped -> onSupervisorStopped())
+          .build());
+    });
+  }
+
+  private Behavior<Object> onGranted(Granted granted) {
+    PendingRequests.Pending<?> request = pending.take(granted.requestId());
+    if (request == null) {
+      // Swept after the supervisor stayed silent too long: the sweep's GiveUp brings this permit back.
       log.debug("late grant for a request that gave up: pool={} lease={}", pool.name(), granted.lease().id());
-    } else if (reply instanceof Revoked revoked) {
-      log.debug("lease revoked: pool={} lease={} reason={}", pool.name(), revoked.lease(), revoked.reason());
+    } else {
+      runOnJdbcDispatcher(granted.lease(), request);
     }
     return Behaviors.same();
+  }
+
+  private Behavior<Object> onRejected(Rejected rejected) {
+    PendingRequests.Pending<?> request = pending.take(rejected.requestId());
+    if (request != null) {
+      fail(request, new PermitUnavailableException(pool.name(), rejected.reason(), rejected.detail()));
+    }
+    return Behaviors.same();
+  }
+
+  private void sweep() {
+    long now = System.nanoTime();
+    for (var overdue : pending.takeOverdue(now)) {
+      supervisor.tell(new GiveUp(replies, overdue.getKey()));
+      log.warn("no answer from the pool supervisor in time; request given up: pool={} requestId={}", pool.name(),
+          overdue.getKey());
+      fail(overdue.getValue(), new PermitUnavailableException(pool.name(), RejectReason.TIMED_OUT,
+          "the pool supervisor did not answer within the max wait plus " + REPLY_GRACE));
+    }
+  }
+
+  private Behavior<Object> onSupervisorStopped() {
+    supervisorStopped = true;
+    failAllPending();
+    return Behaviors.same();
+  }
+
+  private void failAllPending() {
+    for (PendingRequests.Pending<?> request : pending.takeAll()) {
+      fail(request, stoppedSupervisor());
+    }
+  }
+
+  private PermitUnavailableException stoppedSupervisor() {
+    return new PermitUnavailableException(pool.name(), RejectReason.SHUTTING_DOWN,
+        "the pool supervisor has stopped");
+  }
+
+  private void fail(PendingRequests.Pending<?> request, Throwable failure) {
+    completions.execute(() -> request.result().completeExceptionally(failure));
   }
 
   /** Runs {@code work} under a SHORT, NORMAL-priority permit with the pool's default wait. */
@@ -96,36 +169,26 @@ public final class Database {
     Duration maxWait = requested.compareTo(Acquire.LONGEST_WAIT) > 0 ? Acquire.LONGEST_WAIT : requested;
     long requestId = requestIds.incrementAndGet();
     CompletableFuture<T> result = new CompletableFuture<>();
-    CompletableFuture<PermitReply> answer = new CompletableFuture<>();
-    pending.put(requestId, answer);
+    if (pending.add(requestId, new PendingRequests.Pending<>(work, result,
+        System.nanoTime() + maxWait.plus(REPLY_GRACE).toNanos()))) {
+      replyActor.tell(Internal.START_SWEEPING);
+    }
+    if (supervisorStopped) {
+      // The stop was seen before this request was registered, or while: whoever takes it out fails it.
+      failAllPending();
+      return result;
+    }
     supervisor.tell(new Acquire(requestId, request.owner(), request.purpose(), request.kind(), request.priority(),
         maxWait, replies, request.holder()));
-    answer.orTimeout(maxWait.plus(REPLY_GRACE).toMillis(), TimeUnit.MILLISECONDS)
-        .whenComplete((reply, failure) -> {
-          if (failure != null) {
-            pending.remove(requestId);
-            // The supervisor may still grant after our time-out: GiveUp makes it take that permit back.
-            supervisor.tell(new GiveUp(replies, requestId));
-            result.completeExceptionally(new PermitUnavailableException(pool.name(), RejectReason.TIMED_OUT,
-                "the supervisor did not answer within " + maxWait.plus(REPLY_GRACE)));
-          } else if (reply instanceof Rejected rejected) {
-            result.completeExceptionally(new PermitUnavailableException(pool.name(), rejected.reason(),
-                rejected.detail()));
-          } else if (reply instanceof Granted granted) {
-            runOnJdbcDispatcher(granted.lease(), work, result);
-          } else {
-            result.completeExceptionally(new IllegalStateException("unexpected first reply " + reply));
-          }
-        });
     return result;
   }
 
-  private <T> void runOnJdbcDispatcher(Lease lease, JdbcWork<T> work, CompletableFuture<T> result) {
+  private <T> void runOnJdbcDispatcher(Lease lease, PendingRequests.Pending<T> request) {
     try {
-      jdbcExecutor.execute(() -> runUnderLease(lease, work, result));
+      jdbcExecutor.execute(() -> runUnderLease(lease, request.work(), request.result()));
     } catch (RejectedExecutionException e) {
-      supervisor.tell(new Release(lease.id(), Duration.ZERO, true));
-      result.completeExceptionally(e);
+      supervisor.tell(new Release(lease.id(), null, true));
+      fail(request, e);
     }
   }
 

@@ -149,7 +149,7 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
       getContext().getLog().warn("invalid Acquire rejected: pool={} requestId={} problem={}", settings.name(),
           request.requestId(), invalid);
       reject(request, RejectReason.INVALID_REQUEST, invalid);
-      return this;
+      return Behaviors.same();
     }
     wake();
     long now = nanoClock.getAsLong();
@@ -170,7 +170,7 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
       waitDeadline.ensureBy(waiter.deadline, now);
     }
     afterChange(now);
-    return this;
+    return Behaviors.same();
   }
 
   /** Grants a permit; the caller has already counted the request's holder as in use. */
@@ -200,7 +200,7 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
       counters.releaseIgnored();
       getContext().getLog().info("release of unknown or already returned lease ignored: pool={} lease={}",
           settings.name(), release.lease());
-      return this;
+      return Behaviors.same();
     }
     long now = nanoClock.getAsLong();
     if (retire(lease, now)) {
@@ -215,7 +215,7 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
     setLimit(limitAlgorithm.limit());
     dispatch(now);
     afterChange(now);
-    return this;
+    return Behaviors.same();
   }
 
   private Behavior<PermitCommand> onGiveUp(GiveUp giveUp) {
@@ -237,7 +237,7 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
       }
     }
     afterChange(now);
-    return this;
+    return Behaviors.same();
   }
 
   private Behavior<PermitCommand> onHolderStopped(HolderStopped stopped) {
@@ -254,7 +254,7 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
         w -> endWait(w, RejectReason.CANCELLED, "the holder " + stopped.holder().path() + " stopped while waiting"));
     dispatch(now);
     afterChange(now);
-    return this;
+    return Behaviors.same();
   }
 
   private Behavior<PermitCommand> onWaitDeadline() {
@@ -268,7 +268,7 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
     });
     waitDeadline.fired(queue.earliestDeadline(), now);
     afterChange(now);
-    return this;
+    return Behaviors.same();
   }
 
   private Behavior<PermitCommand> onHoldCheck() {
@@ -287,20 +287,20 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
     holdCheck.fired(leases.earliestHoldDeadline(), now);
     dispatch(now);
     afterChange(now);
-    return this;
+    return Behaviors.same();
   }
 
   private Behavior<PermitCommand> onIdleDrain() {
     long now = nanoClock.getAsLong();
     if (idleSince < 0) {
       idleDrain.fired(Long.MAX_VALUE, now);
-      return this;
+      return Behaviors.same();
     }
     long drainAt = idleSince + settings.idleTimeout().toNanos();
     if (now < drainAt) {
       // Work came and went since the countdown started: count from when it last went idle.
       idleDrain.fired(drainAt, now);
-      return this;
+      return Behaviors.same();
     }
     idleDrain.fired(Long.MAX_VALUE, now);
     waitDeadline.cancel();
@@ -315,14 +315,14 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
     metrics.state(currentLimit, 0, 0, 0, 0);
     getContext().getLog().info("pool idle for {}: idle connections evicted, no timers left: pool={}",
         settings.idleTimeout(), settings.name());
-    return this;
+    return Behaviors.same();
   }
 
   private Behavior<PermitCommand> onEvaluate() {
     if (idleSince >= 0 && !interval.active()) {
       // A whole interval without work: stop evaluating until work returns.
       stopEvaluating();
-      return this;
+      return Behaviors.same();
     }
     long now = nanoClock.getAsLong();
     long oldest = queue.oldestEnqueuedAt();
@@ -332,7 +332,7 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
     metrics.physical(pool.physical());
     dispatch(now);
     afterChange(now);
-    return this;
+    return Behaviors.same();
   }
 
   private void stopEvaluating() {
@@ -351,7 +351,7 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
 
   private Behavior<PermitCommand> onGetStats(GetPoolStats request) {
     request.replyTo().tell(stats(nanoClock.getAsLong()));
-    return this;
+    return Behaviors.same();
   }
 
   /** Answers every waiter SHUTTING_DOWN first, then takes back every lease; one failure does not stop the rest. */
@@ -366,7 +366,7 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
             settings.name(), lease.id(), lease.lease().owner(), e.toString());
       }
     }
-    return this;
+    return Behaviors.same();
   }
 
   /** Grants permits to waiters while the limit allows. */

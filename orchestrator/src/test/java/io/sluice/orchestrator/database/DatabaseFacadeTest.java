@@ -1,6 +1,7 @@
 package io.sluice.orchestrator.database;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,12 +15,18 @@ import io.sluice.config.PoolSettings;
 import io.sluice.orchestrator.pool.LimitAlgorithm;
 import io.sluice.orchestrator.pool.PoolSupervisor;
 import io.sluice.persistence.HikariGovernedPool;
+import io.sluice.protocols.permit.Acquire;
 import io.sluice.protocols.permit.GetPoolStats;
+import io.sluice.protocols.permit.GiveUp;
+import io.sluice.protocols.permit.Granted;
+import io.sluice.protocols.permit.Lease;
+import io.sluice.protocols.permit.LeaseId;
 import io.sluice.protocols.permit.LeaseKind;
 import io.sluice.protocols.permit.PermitCommand;
 import io.sluice.protocols.permit.PoolStats;
 import io.sluice.protocols.permit.Priority;
 import io.sluice.protocols.permit.RejectReason;
+import io.sluice.protocols.permit.Rejected;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -145,8 +152,81 @@ class DatabaseFacadeTest {
     }
     assertThrows(ExecutionException.class, () -> database.withConnection(null, "campaign-1", "load-leads",
         DatabaseFacadeTest::selectOne).toCompletableFuture().get(10, TimeUnit.SECONDS));
-    assertEquals(List.of(false, true), List.copyOf(limit.completionFailures));
+    // The release is a message the supervisor handles on its own thread, after the stage has failed.
+    testKit.createTestProbe().awaitAssert(Duration.ofSeconds(5), () -> {
+      assertEquals(List.of(false, true), List.copyOf(limit.completionFailures));
+      return null;
+    });
     assertTrue(limit.completionLatencies.get(0) >= 0, "a query reports its latency");
     assertTrue(limit.completionLatencies.get(1) < 0, "a failed open reports none: " + limit.completionLatencies);
+  }
+
+  /** A facade whose supervisor is a probe: the test decides whether and when it answers. */
+  private Database facadeOver(TestProbe<PermitCommand> supervisorProbe) {
+    return new Database(supervisorProbe.getRef(), pool,
+        testKit.system().dispatchers().lookup(DispatcherSelector.fromConfig("sluice.jdbc-dispatcher")),
+        testKit.system(), Duration.ofSeconds(5));
+  }
+
+  @Test
+  void anUnansweredRequestFailsAfterItsMaxWaitPlusGraceAndGivesUpAGrantThatMayStillCome() throws Exception {
+    open("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+    TestProbe<PermitCommand> silent = testKit.createTestProbe();
+    Database facade = facadeOver(silent);
+    java.util.concurrent.atomic.AtomicBoolean workRan = new java.util.concurrent.atomic.AtomicBoolean();
+    long start = System.nanoTime();
+    var stage = facade.withConnection(PermitRequest.of(null, "campaign-1", "load-leads")
+        .withMaxWait(Duration.ofMillis(200)), connection -> {
+          workRan.set(true);
+          return 1;
+        }).toCompletableFuture();
+    Acquire asked = silent.expectMessageClass(Acquire.class);
+    ExecutionException failed = assertThrows(ExecutionException.class, () -> stage.get(5, TimeUnit.SECONDS));
+    long waitedMillis = (System.nanoTime() - start) / 1_000_000;
+    PermitUnavailableException cause = assertInstanceOf(PermitUnavailableException.class, failed.getCause());
+    assertEquals(RejectReason.TIMED_OUT, cause.reason());
+    assertTrue(waitedMillis >= 200 + Database.REPLY_GRACE.toMillis(), "not before max wait + grace: " + waitedMillis);
+    GiveUp giveUp = silent.expectMessageClass(GiveUp.class);
+    assertEquals(asked.requestId(), giveUp.requestId());
+    assertEquals(asked.replyTo(), giveUp.replyTo());
+
+    // The grant that comes after all is not run: the GiveUp already brings it back.
+    pool.admit(1);
+    asked.replyTo().tell(new Granted(asked.requestId(), new Lease(new LeaseId(1), "db", "campaign-1", "load-leads",
+        LeaseKind.SHORT, Duration.ofSeconds(30))));
+    silent.expectNoMessage(Duration.ofMillis(200));
+    assertFalse(workRan.get(), "a grant after the give-up runs no work and sends no release");
+  }
+
+  @Test
+  void aStoppedSupervisorFailsEveryPendingRequestAtOnceAndEveryLaterOne() throws Exception {
+    open("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+    TestProbe<PermitCommand> doomed = testKit.createTestProbe();
+    Database facade = facadeOver(doomed);
+    var waiting = facade.withConnection(null, "campaign-1", "load-leads", DatabaseFacadeTest::selectOne)
+        .toCompletableFuture();
+    doomed.expectMessageClass(Acquire.class);
+    doomed.stop();
+    ExecutionException failed = assertThrows(ExecutionException.class, () -> waiting.get(5, TimeUnit.SECONDS));
+    assertEquals(RejectReason.SHUTTING_DOWN,
+        assertInstanceOf(PermitUnavailableException.class, failed.getCause()).reason());
+    ExecutionException later = assertThrows(ExecutionException.class, () -> facade.withConnection(null,
+        "campaign-1", "load-leads", DatabaseFacadeTest::selectOne).toCompletableFuture().get(5, TimeUnit.SECONDS));
+    assertEquals(RejectReason.SHUTTING_DOWN,
+        assertInstanceOf(PermitUnavailableException.class, later.getCause()).reason());
+  }
+
+  @Test
+  void aRejectionCompletesTheCallersStageOffThePermitDispatcher() throws Exception {
+    open("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+    TestProbe<PermitCommand> rejecting = testKit.createTestProbe();
+    Database facade = facadeOver(rejecting);
+    var threadOfCallback = facade.withConnection(null, "campaign-1", "load-leads", DatabaseFacadeTest::selectOne)
+        .handle((value, failure) -> Thread.currentThread().getName()).toCompletableFuture();
+    Acquire asked = rejecting.expectMessageClass(Acquire.class);
+    asked.replyTo().tell(new Rejected(asked.requestId(), RejectReason.QUEUE_FULL, "full"));
+    String thread = threadOfCallback.get(5, TimeUnit.SECONDS);
+    assertFalse(thread.contains("permit-dispatcher"), "callers' callbacks must not run on the supervisor's thread: "
+        + thread);
   }
 }
