@@ -48,6 +48,17 @@ public final class ReferenceScenarios {
         30 / seconds(QUERY));
   }
 
+  /**
+   * A database that serves only 10 queries at full speed, behind a pool of 30: beyond 10 at once every query slows in
+   * proportion, so permits above 10 add latency and no throughput. Shrinking towards 10 buys latency for free.
+   */
+  public static Scenario contendedDatabase() {
+    return new Scenario("contended database: serves 10 queries at once, pool 30, 100 handlers, 20 ms work, 60 s",
+        () -> SimulatedDatabase.builder().latency(QUERY).latencyJitter(0.2).parallelCapacity(10).build(),
+        30, Workload.closedLoop(100, Task.query(), Duration.ZERO, MAX_WAIT), Duration.ofSeconds(60),
+        10 / seconds(QUERY));
+  }
+
   /** Query time ×10 for 30 s, then back; the database serves 30 queries at once at full speed. */
   public static Scenario latencyStep() {
     return new Scenario("latency step: query time x10 from t=20s for 30s, 100 handlers, pool 30, 80 s",
@@ -78,8 +89,8 @@ public final class ReferenceScenarios {
 
   /** Every reference scenario, in the order the report prints them. */
   public static List<Scenario> all() {
-    return List.of(coldStartHerd(), hundredHandlersOnThirtyConnections(), impatientCallers(), latencyStep(),
-        slowCallInsideLease(), slowCallReadCallWrite());
+    return List.of(coldStartHerd(), hundredHandlersOnThirtyConnections(), impatientCallers(), contendedDatabase(),
+        latencyStep(), slowCallInsideLease(), slowCallReadCallWrite());
   }
 
   /** Sluice with the shipped defaults (gradient, slow start from 2) over a pool of {@code poolSize}. */

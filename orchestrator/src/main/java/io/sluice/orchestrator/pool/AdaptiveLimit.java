@@ -5,12 +5,14 @@ import java.util.function.IntFunction;
 
 /**
  * Slow start in front of an adaptive algorithm. After start-up and after every idle drain the limit begins at
- * {@code initial-limit} and, while work waits, grows by one permit per healthy completion (as TCP's slow start grows
- * per acknowledgement: the limit doubles per round trip of the work, however short) and doubles per evaluation
- * interval whose permits were used, until the first sign of congestion or the ceiling; then the chosen algorithm
- * takes over from the limit reached. A healthy database is thus reached at the speed of its own completions, while a
- * struggling one (slow or failing completions) stops the growth: waiters queue instead of opening connections all
- * at once.
+ * {@code initial-limit}. The first completions at that limit (two rounds of it) give the reference latency of
+ * uncontended work, which also seeds the congestion baseline. Then, while work waits, the limit grows by one permit
+ * per completion within the latency tolerance of that reference (as TCP's slow start grows per acknowledgement: the
+ * limit doubles per round trip of the work, however short), and doubles per evaluation interval whose permits were
+ * used, until the first sign of congestion or the ceiling; then the chosen algorithm takes over from the limit
+ * reached. A healthy database is thus reached at the speed of its own completions, while a struggling one (slow or
+ * failing completions) stops the growth, and the overshoot of the last round trip shows as congestion against the
+ * seeded baseline at the next evaluation.
  */
 final class AdaptiveLimit implements LimitAlgorithm {
   private final LimitSettings settings;
@@ -18,14 +20,19 @@ final class AdaptiveLimit implements LimitAlgorithm {
   private final IntFunction<LimitAlgorithm> algorithmStartingAt;
   private LimitAlgorithm algorithm;
   private int slowStartLimit;
-  /** The fastest completion since slow start began: the latency reference before a baseline exists. */
-  private long fastestCompletion = Long.MAX_VALUE;
+  /** Completions whose latency forms the reference: two rounds of the initial limit. */
+  private final int referenceCompletions;
+  private long referenceSum;
+  private int referenceCount;
+  /** Mean latency of the first completions since slow start began; 0 until they are in. */
+  private long referenceLatency;
 
   AdaptiveLimit(LimitSettings settings, CongestionSignals signals, IntFunction<LimitAlgorithm> algorithmStartingAt) {
     this.settings = settings;
     this.signals = signals;
     this.algorithmStartingAt = algorithmStartingAt;
     this.slowStartLimit = settings.initialLimit();
+    this.referenceCompletions = 2 * settings.initialLimit();
   }
 
   boolean inSlowStart() {
@@ -54,12 +61,19 @@ final class AdaptiveLimit implements LimitAlgorithm {
   }
 
   @Override
-  public void completed(long busyNanos, boolean failed, int waiting) {
+  public void completed(long nowNanos, long busyNanos, boolean failed, int waiting) {
     if (algorithm != null || failed || busyNanos < 0) {
       return;
     }
-    fastestCompletion = Math.min(fastestCompletion, busyNanos);
-    if (waiting > 0 && signals.healthyCompletion(busyNanos, fastestCompletion)) {
+    if (referenceLatency == 0) {
+      referenceSum += busyNanos;
+      if (++referenceCount == referenceCompletions) {
+        referenceLatency = Math.max(1, referenceSum / referenceCount);
+        signals.observeUncontended(nowNanos, referenceLatency);
+      }
+      return;
+    }
+    if (waiting > 0 && signals.healthyCompletion(busyNanos, referenceLatency)) {
       growSlowStartTo(slowStartLimit + 1);
     }
   }
@@ -75,6 +89,8 @@ final class AdaptiveLimit implements LimitAlgorithm {
   public void restart() {
     algorithm = null;
     slowStartLimit = settings.initialLimit();
-    fastestCompletion = Long.MAX_VALUE;
+    referenceSum = 0;
+    referenceCount = 0;
+    referenceLatency = 0;
   }
 }

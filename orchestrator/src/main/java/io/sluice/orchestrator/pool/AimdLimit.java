@@ -7,6 +7,8 @@ final class AimdLimit implements LimitAlgorithm {
   private final LimitSettings settings;
   private final CongestionSignals signals;
   private int limit;
+  /** The limit before the last shrink, restored if that shrink cost throughput. */
+  private int beforeShrink;
 
   AimdLimit(LimitSettings settings, CongestionSignals signals, int startLimit) {
     this.settings = settings;
@@ -21,8 +23,13 @@ final class AimdLimit implements LimitAlgorithm {
 
   @Override
   public int update(LimitSample sample) {
+    if (signals.shrinkCostThroughput(sample)) {
+      limit = beforeShrink;
+      return limit;
+    }
     if (signals.shouldShrink(sample)) {
       signals.shrank(sample);
+      beforeShrink = limit;
       limit = Math.min(limit - 1, (int) (limit * settings.backoffRatio()));
     } else if (signals.shouldGrow(sample)) {
       limit += settings.increase();

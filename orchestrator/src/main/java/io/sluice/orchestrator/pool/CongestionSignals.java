@@ -8,7 +8,8 @@ import java.util.ArrayDeque;
  *
  * <p>Shrinking continues only while it helps: after a shrink, if the next interval's latency stayed the same, the
  * slowness is not caused by this pool's concurrency (a slow database, a latency step) and fewer permits would only
- * cut goodput and make waiters time out, so the limit holds until the congestion clears.
+ * cut goodput and make waiters time out, so the limit holds until the congestion clears. If the next interval
+ * completed clearly less work, the shrink bought latency with throughput: it is undone, and the limit holds too.
  *
  * <p>The baseline is the lowest interval mean query time within the baseline window. A minimum, unlike an average,
  * does not creep upward while steady overload keeps latency high, so a limit that waits for "latency stable" cannot
@@ -21,8 +22,17 @@ final class CongestionSignals {
   private final ArrayDeque<long[]> minima = new ArrayDeque<>();
   /** Mean query time of the interval that triggered the last shrink; 0 when the last interval did not shrink. */
   private long latencyAtLastShrink;
-  /** Set once a shrink did not bring latency down; cleared when the congestion clears. */
+  /** Completions of the interval that triggered the last shrink; 0 when the last interval did not shrink. */
+  private long completionsAtLastShrink;
+  /**
+   * Set once a shrink did not bring latency down or cost throughput; cleared when the congestion clears, or when latency
+   * rises well beyond where it was then (the load changed, and shrinking may help again).
+   */
   private boolean shrinkingDidNotHelp;
+  private long latencyWhenShrinkingStopped;
+
+  /** A shrink that leaves fewer than this share of the completions cost throughput: it is undone. */
+  private static final double THROUGHPUT_KEPT = 0.95;
 
   /**
    * Latency within this share of its value at the last shrink counts as unchanged: that shrink did not help. (Latency
@@ -60,6 +70,15 @@ final class CongestionSignals {
     }
   }
 
+  /**
+   * Feeds the mean latency of work known to run uncontended (slow start's first completions at its initial limit):
+   * a baseline candidate like an uncongested interval's mean, so that a slow start that overshoots within one round
+   * trip is measured against the latency before the overshoot.
+   */
+  void observeUncontended(long nowNanos, long meanNanos) {
+    observe(new LimitSample(nowNanos, 0, 0, 0, 0, 1, meanNanos, 0, 0));
+  }
+
   /** The lowest interval mean query time within the window, or 0 before any completion. */
   long baselineNanos() {
     return minima.isEmpty() ? 0 : minima.peekFirst()[1];
@@ -81,6 +100,23 @@ final class CongestionSignals {
         || (sample.completions() > 0 && sample.failureRate() >= settings.failureRateThreshold());
   }
 
+  /**
+   * Ask first on every sample: true if it is the one right after a shrink and that shrink cost throughput (fewer
+   * completions than the interval that triggered it, by more than 5 %). Fewer permits then only move the wait from the
+   * database to the queue (the database was not the bottleneck: think of round-trip overhead outside the query), so
+   * the algorithm undoes the shrink, and shrinking holds as when it does not bring latency down.
+   */
+  boolean shrinkCostThroughput(LimitSample sample) {
+    long before = completionsAtLastShrink;
+    completionsAtLastShrink = 0;
+    if (before == 0 || sample.completions() >= before * THROUGHPUT_KEPT) {
+      return false;
+    }
+    stopShrinking(sample);
+    latencyAtLastShrink = 0;
+    return true;
+  }
+
   /** Shrink only when the pool is busy and congested, and only while shrinking brings latency down. */
   boolean shouldShrink(LimitSample sample) {
     if (!congested(sample)) {
@@ -88,17 +124,26 @@ final class CongestionSignals {
       latencyAtLastShrink = 0;
       return false;
     }
+    if (shrinkingDidNotHelp && sample.meanBusyNanos() > latencyWhenShrinkingStopped * settings.latencyTolerance()) {
+      shrinkingDidNotHelp = false;
+    }
     if (latencyAtLastShrink > 0 && sample.meanBusyNanos() >= latencyAtLastShrink * (1 - UNCHANGED)
         && sample.meanBusyNanos() <= latencyAtLastShrink * (1 + UNCHANGED)) {
-      shrinkingDidNotHelp = true;
+      stopShrinking(sample);
     }
     latencyAtLastShrink = 0;
     return sample.utilisation() >= settings.shrinkUtilisation() && !shrinkingDidNotHelp;
   }
 
+  private void stopShrinking(LimitSample sample) {
+    shrinkingDidNotHelp = true;
+    latencyWhenShrinkingStopped = Math.max(1, sample.meanBusyNanos());
+  }
+
   /** The algorithm shrank on this sample: the next sample tells whether that helped. */
   void shrank(LimitSample sample) {
     latencyAtLastShrink = Math.max(1, sample.meanBusyNanos());
+    completionsAtLastShrink = sample.completions();
   }
 
   /**
@@ -109,14 +154,10 @@ final class CongestionSignals {
     return sample.demandExceedsLimit() && sample.utilisation() >= settings.growUtilisation() && !congested(sample);
   }
 
-  /**
-   * Whether one completion's latency looks healthy: within the tolerance of the baseline, or of {@code fastest}
-   * (the fastest completion seen since slow start began) while there is no baseline yet.
-   */
-  boolean healthyCompletion(long busyNanos, long fastest) {
+  /** Whether one completion's latency looks healthy: within the tolerance of the baseline, or of {@code reference}. */
+  boolean healthyCompletion(long busyNanos, long reference) {
     long baseline = baselineNanos();
-    long reference = baseline > 0 ? Math.min(baseline, fastest) : fastest;
-    return busyNanos <= reference * settings.latencyTolerance();
+    return busyNanos <= Math.min(baseline > 0 ? baseline : reference, reference) * settings.latencyTolerance();
   }
 
 }

@@ -14,6 +14,8 @@ final class GradientLimit implements LimitAlgorithm {
   private final LimitSettings settings;
   private final CongestionSignals signals;
   private double estimate;
+  /** The estimate before the last shrink, restored if that shrink cost throughput. */
+  private double beforeShrink;
 
   GradientLimit(LimitSettings settings, CongestionSignals signals, int startLimit) {
     this.settings = settings;
@@ -28,9 +30,14 @@ final class GradientLimit implements LimitAlgorithm {
 
   @Override
   public int update(LimitSample sample) {
+    if (signals.shrinkCostThroughput(sample)) {
+      estimate = beforeShrink;
+      return limit();
+    }
     double current = limit();
     if (signals.shouldShrink(sample)) {
       signals.shrank(sample);
+      beforeShrink = estimate;
       double target = Math.min(current - 1, current * gradient(sample));
       estimate = estimate * (1 - settings.smoothing()) + target * settings.smoothing();
       // Always give at least one permit back on congestion, however strong the smoothing.

@@ -28,10 +28,11 @@ public interface LimitAlgorithm {
    * Called on every release, between evaluations: lets slow start grow per healthy completion instead of waiting for
    * the next interval. The supervisor reads {@link #limit()} afterwards.
    *
+   * @param nowNanos the supervisor's clock
    * @param busyNanos the work's query latency, or negative when it measured none
    * @param waiting requests queued at this moment
    */
-  default void completed(long busyNanos, boolean failed, int waiting) {}
+  default void completed(long nowNanos, long busyNanos, boolean failed, int waiting) {}
 
   /** The pool drained to idle: the next burst of work starts cold (slow start begins again). */
   default void restart() {}

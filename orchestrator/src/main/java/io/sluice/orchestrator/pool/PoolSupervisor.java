@@ -211,7 +211,7 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
     long busy = release.busy() == null ? -1 : Math.max(0, release.busy().toNanos());
     counters.released(release.failed());
     interval.completed(busy, release.failed());
-    limitAlgorithm.completed(busy, release.failed(), queue.size());
+    limitAlgorithm.completed(now, busy, release.failed(), queue.size());
     setLimit(limitAlgorithm.limit());
     dispatch(now);
     afterChange(now);

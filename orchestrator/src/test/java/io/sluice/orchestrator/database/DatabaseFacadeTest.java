@@ -69,7 +69,7 @@ class DatabaseFacadeTest {
     }
 
     @Override
-    public void completed(long busyNanos, boolean failed, int waiting) {
+    public void completed(long nowNanos, long busyNanos, boolean failed, int waiting) {
       completionLatencies.add(busyNanos);
       completionFailures.add(failed);
     }

@@ -219,4 +219,100 @@ class LimitAlgorithmsTest {
     }
     assertEquals(40, limit.limit());
   }
+
+  @Test
+  void waitTimeOutsAtBaselineLatencyAreDemandNotCongestion() {
+    for (LimitAlgorithmName name : new LimitAlgorithmName[] {LimitAlgorithmName.GRADIENT, LimitAlgorithmName.AIMD}) {
+      LimitAlgorithm limit = LimitAlgorithms.create(settings(name, 2, 30, 2));
+      // Impatient callers: the queue is empty at every evaluation, but requests timed out during the interval.
+      for (int i = 0; i < 10; i++) {
+        limit.update(sample(limit.limit(), 1.0, 0, BASE_LATENCY, 40));
+      }
+      assertEquals(30, limit.limit(), name + " grows through time-outs at baseline latency");
+    }
+  }
+
+  @Test
+  void waitTimeOutsWithRisingLatencyStillShrink() {
+    LimitAlgorithm limit = handedOverAt4(LimitAlgorithmName.GRADIENT);
+    limit.update(busyAndWaiting(limit, BASE_LATENCY));
+    limit.update(busyAndWaiting(limit, BASE_LATENCY));
+    int before = limit.limit();
+    assertTrue(limit.update(sample(before, 1.0, 0, BASE_LATENCY * 3, 40)) < before);
+  }
+
+  @Test
+  void slowStartGrowsByOnePerHealthyCompletionOnceItHasAReferenceLatency() {
+    LimitAlgorithm limit = LimitAlgorithms.create(settings(LimitAlgorithmName.GRADIENT, 2, 20, 2));
+    for (int i = 0; i < 4; i++) {
+      limit.completed(now, BASE_LATENCY, false, 50);
+      assertEquals(2, limit.limit(), "the first two rounds at the initial limit only measure the reference");
+    }
+    limit.completed(now, BASE_LATENCY, false, 50);
+    assertEquals(3, limit.limit());
+    limit.completed(now, BASE_LATENCY * 3 / 2, false, 50);
+    assertEquals(4, limit.limit(), "within the tolerance is healthy");
+    limit.completed(now, BASE_LATENCY * 3 / 2 + 1, false, 50);
+    limit.completed(now, BASE_LATENCY, true, 50);
+    limit.completed(now, -1, false, 50);
+    limit.completed(now, BASE_LATENCY, false, 0);
+    assertEquals(4, limit.limit(), "slow, failed, unmeasured or unneeded completions do not grow the limit");
+    for (int i = 0; i < 20; i++) {
+      limit.completed(now, BASE_LATENCY, false, 50);
+    }
+    assertEquals(20, limit.limit());
+    assertFalse(((AdaptiveLimit) limit).inSlowStart(), "the ceiling hands over to the algorithm");
+  }
+
+  @Test
+  void slowStartsReferenceLatencySeedsTheBaselineSoAnOvershootShowsAsCongestion() {
+    LimitAlgorithm limit = LimitAlgorithms.create(settings(LimitAlgorithmName.GRADIENT, 2, 30, 2));
+    for (int i = 0; i < 4; i++) {
+      limit.completed(now, BASE_LATENCY, false, 50);
+    }
+    for (int i = 0; i < 20; i++) {
+      limit.completed(now, BASE_LATENCY, false, 50);
+    }
+    assertEquals(22, limit.limit());
+    // The first interval already ran at the overshoot, three times slower than the reference.
+    int after = limit.update(busyAndWaiting(limit, BASE_LATENCY * 3));
+    assertFalse(((AdaptiveLimit) limit).inSlowStart());
+    assertTrue(after < 22, "measured against the seeded baseline, the overshoot shrinks: " + after);
+  }
+
+  @Test
+  void aShrinkThatCostsThroughputIsUndoneAndShrinkingHolds() {
+    LimitAlgorithm limit = handedOverAt4(LimitAlgorithmName.GRADIENT);
+    for (int i = 0; i < 5; i++) {
+      limit.update(busyAndWaiting(limit, BASE_LATENCY));
+    }
+    int before = limit.limit();
+    now += INTERVAL;
+    int shrunk = limit.update(new LimitSample(now, before, 1.0, 100, INTERVAL, 100, BASE_LATENCY * 2, 0, 0));
+    assertTrue(shrunk < before);
+    now += INTERVAL;
+    assertEquals(before, limit.update(new LimitSample(now, shrunk, 1.0, 100, INTERVAL, 80, BASE_LATENCY * 2, 0, 0)),
+        "a fifth fewer completions after the shrink: undone");
+    now += INTERVAL;
+    assertEquals(before, limit.update(new LimitSample(now, before, 1.0, 100, INTERVAL, 100, BASE_LATENCY * 2, 0, 0)),
+        "and no further shrink while the same congestion lasts");
+    now += INTERVAL;
+    assertTrue(limit.update(new LimitSample(now, before, 1.0, 100, INTERVAL, 100, BASE_LATENCY * 4, 0, 0)) < before,
+        "latency well beyond where shrinking stopped: the load changed, shrinking may help again");
+  }
+
+  @Test
+  void aShrinkThatKeepsTheThroughputStands() {
+    LimitAlgorithm limit = handedOverAt4(LimitAlgorithmName.AIMD);
+    for (int i = 0; i < 10; i++) {
+      limit.update(busyAndWaiting(limit, BASE_LATENCY));
+    }
+    int before = limit.limit();
+    now += INTERVAL;
+    int shrunk = limit.update(new LimitSample(now, before, 1.0, 100, INTERVAL, 100, BASE_LATENCY * 2, 0, 0));
+    assertTrue(shrunk < before);
+    now += INTERVAL;
+    assertTrue(limit.update(new LimitSample(now, shrunk, 1.0, 100, INTERVAL, 96, BASE_LATENCY * 3 / 2 + 1, 0, 0))
+        <= shrunk, "the same work done with fewer permits and lower latency: the shrink stands");
+  }
 }
