@@ -327,22 +327,26 @@ public final class RoundTripProfile {
     }
   }
 
+  /**
+   * The CPU sampling interval: JFR's "period" setting of jdk.ExecutionSample, or async-profiler's "interval" (ns).
+   */
   static double samplingIntervalMillis(Path recording) throws IOException {
-    // async-profiler writes its interval as an ActiveSetting of jdk.ExecutionSample ("period") in ns or ms
     double interval = Double.NaN;
     try (RecordingFile file = new RecordingFile(recording)) {
+      long executionSample = file.readEventTypes().stream()
+          .filter(t -> t.getName().equals("jdk.ExecutionSample")).mapToLong(jdk.jfr.EventType::getId).findFirst()
+          .orElse(-1);
       while (file.hasMoreEvents()) {
         RecordedEvent event = file.readEvent();
         if (!event.getEventType().getName().equals("jdk.ActiveSetting")) continue;
         String name = event.getString("name");
-        if (!"period".equals(name) && !"interval".equals(name)) continue;
-        String value = event.getString("value");
-        Matcher m = Pattern.compile("(\\d+)\\s*(ns|us|ms|s)?").matcher(value);
-        if (m.find() && (Double.isNaN(interval) || event.getLong("id") >= 0)) {
+        boolean jfrPeriod = "period".equals(name) && event.getLong("id") == executionSample;
+        if (!jfrPeriod && !"interval".equals(name)) continue;
+        Matcher m = Pattern.compile("(\\d+)\\s*(ns|us|ms|s)?").matcher(event.getString("value"));
+        if (m.find()) {
           double v = Double.parseDouble(m.group(1));
           String unit = m.group(2) == null ? "ns" : m.group(2);
-          double ms = switch (unit) { case "ns" -> v / 1e6; case "us" -> v / 1e3; case "s" -> v * 1e3; default -> v; };
-          if (ms > 0 && ms <= 100 && (Double.isNaN(interval) || ms < interval)) interval = ms;
+          interval = switch (unit) { case "ns" -> v / 1e6; case "us" -> v / 1e3; case "s" -> v * 1e3; default -> v; };
         }
       }
     }

@@ -16,7 +16,7 @@ rm -rf "$dir" && mkdir -p "$dir"
 tag=roundtrip-histograms-$$-$RANDOM  # tells this JVM from any other benchmark JVM running at the same time
 (
   pid=""
-  for _ in $(seq 1 600); do
+  for _ in $(seq 1 3000); do  # run.sh builds first
     pid=$(pgrep -f "java .*-Dsluice.profile.tag=$tag " | head -1 || true)
     [ -n "$pid" ] && break
     sleep 0.1

@@ -98,7 +98,7 @@ def machine():
     return ctxt, busy, total
 
 
-deadline = time.time() + 120
+deadline = time.time() + 600  # run.sh builds first
 pid = None
 while pid is None and time.time() < deadline:
     pid = find_jvm()
