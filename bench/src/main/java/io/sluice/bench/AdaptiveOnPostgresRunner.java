@@ -46,7 +46,7 @@ public final class AdaptiveOnPostgresRunner {
     try (GovernedPostgres governed = new GovernedPostgres(10, BenchLimits.shipped(10), MAX_WAIT)) {
       Herd.Outcome herd = Herd.governed(governed, 1_000, BenchWork.sleep(0.02));
       System.out.printf(Locale.ROOT,
-          "cold-start herd, Sluice %s: %d completed, %s errors in %.2f s, goodput %.0f/s of ideal 500/s,"
+          "cold-start herd, Sluice %s: %d completed, errors %s, in %.2f s, goodput %.0f/s of ideal 500/s,"
               + " wait p50 %.0f ms p99 %.0f ms, max pg_stat_activity %d%n  limit trace: %s%n",
           BenchLimits.describe(BenchLimits.shipped(10)), herd.completed(), herd.errors().describe(),
           herd.wallSeconds(), herd.completed() / herd.wallSeconds(),
@@ -60,7 +60,7 @@ public final class AdaptiveOnPostgresRunner {
     try (HikariDataSource bare = BarePool.open(10, BARE_TIMEOUT, "sluice-bench-bare-")) {
       Herd.Outcome herd = Herd.bare(bare, 1_000, BenchWork.sleep(0.02), false);
       System.out.printf(Locale.ROOT,
-          "cold-start herd, bare HikariCP (2 s timeout): %d completed, %s errors in %.2f s,"
+          "cold-start herd, bare HikariCP (2 s timeout): %d completed, errors %s, in %.2f s,"
               + " goodput %.0f/s of ideal 500/s, wait p50 %.0f ms p99 %.0f ms, max pg_stat_activity %d%n",
           herd.completed(), herd.errors().describe(), herd.wallSeconds(), herd.completed() / herd.wallSeconds(),
           herd.waitMicros().getValueAtPercentile(50) / 1000.0, herd.waitMicros().getValueAtPercentile(99) / 1000.0,
