@@ -110,13 +110,14 @@ public final class ColdPoolRunner {
           yes(sluiceShare >= 0.95), yes(sluiceShare >= bareShare), yes(sluice.errors().total() == 0), POOL,
           yes(sluice.maxBackends() <= POOL));
       rows.add(String.format(Locale.ROOT, "| %d | %s | %.0f/s | %.3f | %s | %d | %s | %.0f/s | %.3f | %s | %d | %s"
-              + " | **%.3f** |", run, sluiceLoad.substring(5), sluice.completed() / (double) HERD_SECONDS,
+              + " | **%.3f** |", run, loads(sluiceLoad, bareLoad), sluice.completed() / (double) HERD_SECONDS,
           sluiceShare, sluice.errors().describe(), sluice.maxBackends(), waits(sluice.waitMicros()),
           bare.completed() / (double) HERD_SECONDS, bareShare, bare.errors().describe(), bare.maxBackends(),
           waits(bare.waitMicros()), sluiceShare / bareShare));
     }
-    System.out.println("\n| run | load | Sluice goodput | ÷ ideal | errors | max backends | wait p50 / p99 / max"
-        + " | bare goodput | ÷ ideal | errors | max backends | wait p50 / p99 / max | Sluice ÷ bare |");
+    System.out.println("\n| run | load (Sluice / bare) | Sluice goodput | ÷ ideal | errors | max backends"
+        + " | wait p50 / p99 / max | bare goodput | ÷ ideal | errors | max backends | wait p50 / p99 / max"
+        + " | Sluice ÷ bare |");
     System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     rows.forEach(System.out::println);
   }
@@ -153,12 +154,12 @@ public final class ColdPoolRunner {
       System.out.printf(Locale.ROOT, "  run %d: Sluice ÷ bare wall time %.3f | targets: ≤ 1.05 %s,"
           + " zero failures %s%n", run, ratio, yes(ratio <= 1.05), yes(sluice.errors().total() == 0));
       rows.add(String.format(Locale.ROOT, "| %d | %s | %.3f s | %s | %d | %s | %.3f s | %s | %d | %s | **%.3f** |",
-          run, sluiceLoad.substring(5), sluice.wallSeconds(), sluice.errors().describe(), sluice.maxBackends(),
+          run, loads(sluiceLoad, bareLoad), sluice.wallSeconds(), sluice.errors().describe(), sluice.maxBackends(),
           waits(sluice.waitMicros()), bare.wallSeconds(), bare.errors().describe(), bare.maxBackends(),
           waits(bare.waitMicros()), ratio));
     }
-    System.out.println("\n| run | load | Sluice wall | failures | max backends | wait p50 / p99 / max | bare wall"
-        + " | failures | max backends | wait p50 / p99 / max | Sluice ÷ bare |");
+    System.out.println("\n| run | load (Sluice / bare) | Sluice wall | failures | max backends | wait p50 / p99 / max"
+        + " | bare wall | failures | max backends | wait p50 / p99 / max | Sluice ÷ bare |");
     System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
     rows.forEach(System.out::println);
   }
@@ -238,6 +239,12 @@ public final class ColdPoolRunner {
   private static String waits(ConcurrentHistogram micros) {
     return String.format(Locale.ROOT, "%.0f / %.0f / %.0f", micros.getValueAtPercentile(50) / 1e3,
         micros.getValueAtPercentile(99) / 1e3, micros.getMaxValue() / 1e3);
+  }
+
+  /** The 1-minute load averages before the Sluice and the bare run, as {@code 12.3 / 11.9}. */
+  private static String loads(String sluiceLoad, String bareLoad) {
+    return String.format(Locale.ROOT, "%s / %s", sluiceLoad.substring("load ".length()),
+        bareLoad.substring("load ".length()));
   }
 
   private static String yes(boolean met) {
