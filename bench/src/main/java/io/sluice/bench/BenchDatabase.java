@@ -5,6 +5,8 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -19,6 +21,57 @@ final class BenchDatabase {
   private static String env(String name, String fallback) {
     String value = System.getenv(name);
     return value == null || value.isBlank() ? fallback : value;
+  }
+
+  /** {@code SHOW max_connections}. */
+  static int maxConnections() {
+    try (Connection observer = DriverManager.getConnection(URL, USER, PASSWORD);
+        Statement statement = observer.createStatement();
+        ResultSet row = statement.executeQuery("SHOW max_connections")) {
+      row.next();
+      return Integer.parseInt(row.getString(1));
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Client backends of the whole server now (every application, this query's own included). */
+  static int clientBackends() {
+    return count(null);
+  }
+
+  /**
+   * Waits until no backend of {@code applicationName} is left (a closed pool's backends exit shortly after its
+   * connections close), so that the next pool never coexists with it.
+   *
+   * @throws IllegalStateException if some are still there after {@code timeout}
+   */
+  static void awaitNoBackends(String applicationName, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    int left;
+    while ((left = count(applicationName)) > 0) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(left + " backends of " + applicationName + " still open after " + timeout);
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  private static int count(String applicationName) {
+    String sql = "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'"
+        + (applicationName == null ? "" : " AND application_name = ?");
+    try (Connection observer = DriverManager.getConnection(URL, USER, PASSWORD);
+        PreparedStatement count = observer.prepareStatement(sql)) {
+      if (applicationName != null) {
+        count.setString(1, applicationName);
+      }
+      try (ResultSet row = count.executeQuery()) {
+        row.next();
+        return row.getInt(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Counts the backends with {@code applicationName} every few milliseconds until stopped; answers the maximum. */
