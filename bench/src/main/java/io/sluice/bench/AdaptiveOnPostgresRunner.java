@@ -95,17 +95,12 @@ public final class AdaptiveOnPostgresRunner {
 
   private static CompletionStage<Void> stepLoop(GovernedPostgres governed, String owner, long start, long end,
       Phases phases) {
-    long now = System.nanoTime();
-    if (now >= end) {
-      return CompletableFuture.completedFuture(null);
-    }
-    double elapsed = (now - start) / 1e9;
-    return governed.database.withConnection(null, owner, "step", BenchWork.sleep(queryTime(elapsed)))
+    return ClosedLoop.repeat(() -> System.nanoTime() >= end, () -> governed.database.withConnection(null, owner,
+            "step", BenchWork.sleep(queryTime((System.nanoTime() - start) / 1e9)))
         .handle((value, failure) -> {
           phases.record((System.nanoTime() - start) / 1e9, failure == null);
           return null;
-        })
-        .thenCompose(ignored -> stepLoop(governed, owner, start, end, phases));
+        }));
   }
 
   private static void latencyStepBare() throws Exception {

@@ -11,6 +11,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.HdrHistogram.ConcurrentHistogram;
 
 /**
@@ -48,25 +50,43 @@ final class ClosedLoop {
 
   private static CompletionStage<Void> loop(GovernedPostgres governed, String owner, Window window, JdbcWork<?> work,
       ConcurrentHistogram waits, Errors errors) {
-    if (window.over()) {
-      return CompletableFuture.completedFuture(null);
+    return repeat(window::over, () -> {
+      long asked = System.nanoTime();
+      return governed.database.withConnection(null, owner, "closed-loop", connection -> {
+            if (window.measuring(asked)) {
+              waits.recordValue((System.nanoTime() - asked) / 1000);
+            }
+            return work.run(connection);
+          })
+          .handle((value, failure) -> {
+            if (failure == null) {
+              window.completed();
+            } else if (window.measuring(asked)) {
+              errors.record(failure);
+            }
+            return null;
+          });
+    });
+  }
+
+  /**
+   * Runs {@code request} again each time the previous one ended, until {@code over} says so; completes then. The next
+   * request starts from the previous one's completion instead of being composed into it, so no chain of finished
+   * stages builds up over a run (which would hold every operation's futures until the end, and make the GC of the
+   * governed side measure the bench).
+   */
+  static CompletableFuture<Void> repeat(BooleanSupplier over, Supplier<CompletionStage<?>> request) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    next(over, request, done);
+    return done;
+  }
+
+  private static void next(BooleanSupplier over, Supplier<CompletionStage<?>> request, CompletableFuture<Void> done) {
+    if (over.getAsBoolean()) {
+      done.complete(null);
+      return;
     }
-    long asked = System.nanoTime();
-    return governed.database.withConnection(null, owner, "closed-loop", connection -> {
-          if (window.measuring(asked)) {
-            waits.recordValue((System.nanoTime() - asked) / 1000);
-          }
-          return work.run(connection);
-        })
-        .handle((value, failure) -> {
-          if (failure == null) {
-            window.completed();
-          } else if (window.measuring(asked)) {
-            errors.record(failure);
-          }
-          return null;
-        })
-        .thenCompose(ignored -> loop(governed, owner, window, work, waits, errors));
+    request.get().whenComplete((value, failure) -> next(over, request, done));
   }
 
   /**

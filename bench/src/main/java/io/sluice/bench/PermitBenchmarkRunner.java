@@ -104,22 +104,16 @@ public final class PermitBenchmarkRunner {
       Window window = new Window(WARMUP, SECONDS);
       List<CompletableFuture<Void>> loops = new ArrayList<>();
       for (int i = 0; i < concurrency; i++) {
-        loops.add(selectLoop(governed, "bench-" + i, window).toCompletableFuture());
+        loops.add(selectLoop(governed, "bench-" + i, window));
       }
       CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new)).join();
       return window.rate();
     }
   }
 
-  private static CompletionStage<Void> selectLoop(GovernedPostgres governed, String owner, Window window) {
-    if (window.over()) {
-      return CompletableFuture.completedFuture(null);
-    }
-    return governed.database.withConnection(null, owner, "select-1", BenchWork.SELECT_1)
-        .thenCompose(value -> {
-          window.completed();
-          return selectLoop(governed, owner, window);
-        });
+  private static CompletableFuture<Void> selectLoop(GovernedPostgres governed, String owner, Window window) {
+    return ClosedLoop.repeat(window::over, () -> governed.database.withConnection(null, owner, "select-1",
+        BenchWork.SELECT_1).thenAccept(value -> window.completed()));
   }
 
   private static double bareThroughput(int concurrency) throws Exception {
