@@ -5,19 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.LoggingTestKit;
-import akka.actor.testkit.typed.javadsl.ManualTime;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.javadsl.Behaviors;
-import akka.testkit.ExplicitlyTriggeredScheduler;
 import io.sluice.config.DatabaseSettings;
 import io.sluice.config.LimitSettings;
 import io.sluice.config.PoolSettings;
 import io.sluice.persistence.HikariGovernedPool;
 import io.sluice.protocols.permit.Acquire;
-import io.sluice.protocols.permit.GetPoolStats;
 import io.sluice.protocols.permit.GiveUp;
 import io.sluice.protocols.permit.Granted;
 import io.sluice.protocols.permit.LeaseId;
@@ -34,11 +30,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,16 +1,11 @@
 package io.sluice.orchestrator.pool;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
-import akka.actor.testkit.typed.javadsl.LoggingTestKit;
 import akka.actor.testkit.typed.javadsl.ManualTime;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
-import akka.actor.typed.javadsl.Behaviors;
 import akka.testkit.ExplicitlyTriggeredScheduler;
 import io.sluice.config.DatabaseSettings;
 import io.sluice.config.LimitSettings;
@@ -18,18 +13,14 @@ import io.sluice.config.PoolSettings;
 import io.sluice.persistence.HikariGovernedPool;
 import io.sluice.protocols.permit.Acquire;
 import io.sluice.protocols.permit.GetPoolStats;
-import io.sluice.protocols.permit.GiveUp;
 import io.sluice.protocols.permit.Granted;
-import io.sluice.protocols.permit.LeaseId;
 import io.sluice.protocols.permit.LeaseKind;
 import io.sluice.protocols.permit.PermitCommand;
 import io.sluice.protocols.permit.PermitReply;
 import io.sluice.protocols.permit.PoolStats;
 import io.sluice.protocols.permit.Priority;
-import io.sluice.protocols.permit.RejectReason;
 import io.sluice.protocols.permit.Rejected;
 import io.sluice.protocols.permit.Release;
-import io.sluice.protocols.permit.Revoked;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
