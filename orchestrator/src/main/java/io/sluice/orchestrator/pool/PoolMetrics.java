@@ -3,7 +3,6 @@ package io.sluice.orchestrator.pool;
 import io.sluice.protocols.permit.PoolStats;
 import io.sluice.protocols.permit.RejectReason;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.Map;
 import kamon.Kamon;
 import kamon.metric.Counter;
@@ -17,7 +16,9 @@ import kamon.tag.TagSet;
  * stray partial series). Names are listed in the README; Prometheus sees them with dots as underscores.
  */
 final class PoolMetrics {
-  private final String pool;
+  /** Hold-time series per pool unless the supervisor is given another cap: room for a few dozen real owner kinds. */
+  static final int DEFAULT_MAX_HOLD_SERIES = 64;
+
   private final Gauge limit;
   private final Gauge grantedShort;
   private final Gauge grantedLongLived;
@@ -33,11 +34,14 @@ final class PoolMetrics {
   private final Counter holderDied;
   private final Counter limitChanges;
   private final Histogram waitTime;
-  /** Hold-time series by purpose, then owner kind; bounded by the code's distinct (purpose, kind) pairs. */
-  private final Map<String, Map<String, Histogram>> holdTimes = new HashMap<>();
+  private final HoldTimeSeries holdTimes;
 
   PoolMetrics(String pool) {
-    this.pool = pool;
+    this(pool, DEFAULT_MAX_HOLD_SERIES);
+  }
+
+  PoolMetrics(String pool, int maxHoldSeries) {
+    holdTimes = new HoldTimeSeries(pool, maxHoldSeries);
     TagSet tags = TagSet.of("pool", pool);
     limit = Kamon.gauge("sluice.permits.limit", "permits that may be granted at once").withTags(tags);
     grantedShort = Kamon.gauge("sluice.permits.granted", "permits granted now")
@@ -69,32 +73,14 @@ final class PoolMetrics {
         .withTags(TagSet.from(Map.of("pool", pool, "state", state)));
   }
 
-  /** The hold-time histogram of one owner kind and purpose, looked up once per grant without building a key. */
+  /** The hold-time histogram of the owner's kind and the purpose, ids removed; called once per grant. */
   Histogram holdTime(String owner, String purpose) {
-    Map<String, Histogram> byOwnerKind = holdTimes.computeIfAbsent(purpose, key -> new HashMap<>());
-    String ownerKind = ownerKind(owner);
-    Histogram histogram = byOwnerKind.get(ownerKind);
-    if (histogram == null) {
-      histogram = Kamon.histogram("sluice.permits.hold.time", "time from grant to release",
-              MeasurementUnit.time().nanoseconds())
-          .withTags(TagSet.from(Map.of("pool", pool, "owner_kind", ownerKind, "purpose", purpose)));
-      byOwnerKind.put(ownerKind, histogram);
-    }
-    return histogram;
+    return holdTimes.of(owner, purpose);
   }
 
-  /** {@code campaign-42} → {@code campaign}: drops a last dash-separated segment that holds a digit (an id). */
-  static String ownerKind(String owner) {
-    int dash = owner.lastIndexOf('-');
-    if (dash <= 0) {
-      return owner;
-    }
-    for (int i = dash + 1; i < owner.length(); i++) {
-      if (Character.isDigit(owner.charAt(i))) {
-        return owner.substring(0, dash);
-      }
-    }
-    return owner;
+  /** Distinct hold-time series this pool has created. */
+  int holdSeries() {
+    return holdTimes.count();
   }
 
   void granted(long waitedNanos) {
