@@ -11,10 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/**
- * Slow start: per-interval doubling and per-healthy-completion growth while work waits, and the hand-over to the
- * algorithm (here a fixed limit at the hand-over point, so that point shows) at the ceiling or the first congestion.
- */
+/** Slow start's growth per busy interval and per healthy completion, and where it hands over to the algorithm. */
 class AdaptiveLimitTest {
   private static final long LATENCY = 100;
 
@@ -29,6 +26,7 @@ class AdaptiveLimitTest {
         0.2, Duration.ofSeconds(30), 0.9, 1, 0.5);
   }
 
+  /** Hands over to a fixed limit at the hand-over point, so that the point shows. */
   private AdaptiveLimit adaptive(LimitSettings limitSettings) {
     return new AdaptiveLimit(limitSettings, new CongestionSignals(limitSettings), start -> {
       handedOverAt.add(start);
@@ -151,7 +149,6 @@ class AdaptiveLimitTest {
 
   @Test
   void completionsGrowingToTheCeilingHandOver() {
-    handedOverAt.clear();
     AdaptiveLimit small = adaptive(settings(2, 3));
     small.completed(100, false, 5);
     assertEquals(3, small.limit());

@@ -16,12 +16,9 @@ class FixedLimitTest {
   }
 
   @Test
-  void nothingMovesAFixedLimit() {
+  void aFixedLimitNeedsNoEvaluationAndAnEvaluationLeavesItWhereItIs() {
     FixedLimit limit = new FixedLimit(1);
     assertFalse(limit.adaptive());
     assertEquals(1, limit.update(new LimitSample(0, 1, 1.0, 100, 0, 10, 1_000, 10, 10)));
-    limit.completed(1, false, 100);
-    limit.restart();
-    assertEquals(1, limit.limit());
   }
 }

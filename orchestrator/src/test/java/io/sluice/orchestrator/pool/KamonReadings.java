@@ -5,10 +5,7 @@ import kamon.metric.Distribution;
 import kamon.metric.Instrument;
 import kamon.tag.TagSet;
 
-/**
- * Reads a pool's Kamon series the way a reporter does, without Kamon.init: the registry hands back the instrument a
- * {@link PoolMetrics} registered under the same name and tags, and its snapshot (not reset) is the current value.
- */
+/** Reads the current value of a pool's Kamon series (the registry's own instrument, snapshot without reset). */
 final class KamonReadings {
   private KamonReadings() {}
 

@@ -35,11 +35,14 @@ class LeaseBookTest {
 
   @Test
   void leaseIdsAreHandedOutFromOneUpwardsAndNeverReused() {
-    assertEquals(1, book.nextId());
-    assertEquals(2, book.nextId());
-    book.add(shortLease(3, 0, 10));
-    book.remove(book.get(3));
-    assertEquals(3, book.nextId());
+    long first = book.nextId();
+    long second = book.nextId();
+    assertEquals(1, first);
+    assertEquals(2, second);
+    book.add(shortLease(first, 0, 10));
+    book.add(shortLease(second, 0, 10));
+    book.remove(book.get(second));
+    assertEquals(3, book.nextId(), "the id of a lease taken back is not handed out again");
   }
 
   @Test
