@@ -23,6 +23,7 @@ import io.sluice.protocols.permit.PoolStats;
 import io.sluice.protocols.permit.Priority;
 import io.sluice.protocols.permit.RejectReason;
 import io.sluice.protocols.permit.Rejected;
+import io.sluice.protocols.permit.Release;
 import io.sluice.protocols.permit.Revoked;
 import java.sql.Connection;
 import java.time.Duration;
@@ -120,6 +121,8 @@ class SupervisorLifecycleTest extends VirtualTimeSupervisorTest {
           return null;
         });
     assertFalse(pool.isAdmitted(granted.lease().id().value()));
+    assertTrue(stats(supervisor).activeTimers().contains(PoolSupervisor.IDLE_DRAIN),
+        "the dead holder's lease was the last: the idle countdown starts");
   }
 
   @Test
@@ -200,6 +203,28 @@ class SupervisorLifecycleTest extends VirtualTimeSupervisorTest {
   }
 
   @Test
+  void theGaugesFollowTheQueueThroughATimeOut() {
+    ActorRef<PermitCommand> supervisor = named(1, LimitSettings.fixed(1), 0);
+    TestProbe<PermitReply> probe = testKit.createTestProbe();
+    TestProbe<PermitReply> hasty = testKit.createTestProbe();
+    supervisor.tell(acquire(probe, Priority.NORMAL, LONG_WAIT));
+    granted(probe);
+    supervisor.tell(acquire(probe, Priority.NORMAL, LONG_WAIT));
+    timePasses(supervisor, Duration.ofMillis(500));
+    supervisor.tell(acquire(hasty, Priority.NORMAL, Duration.ofSeconds(1)));
+    stats(supervisor);
+    assertEquals(2.0, KamonReadings.gauge("sluice.permits.waiting", name));
+    assertEquals(0.5, KamonReadings.gauge("sluice.permits.oldest.wait", name), 1e-9);
+
+    timePasses(supervisor, Duration.ofSeconds(1));
+    assertEquals(RejectReason.TIMED_OUT, rejected(hasty).reason());
+    stats(supervisor);
+    assertEquals(1.0, KamonReadings.gauge("sluice.permits.waiting", name));
+    assertEquals(1.5, KamonReadings.gauge("sluice.permits.oldest.wait", name), 1e-9, "the first waiter is still in");
+    assertEquals(1.0, KamonReadings.gauge("sluice.permits.granted", name, "kind", "short"));
+  }
+
+  @Test
   void theLastTimeOutEmptiesTheWaitingGauge() {
     ActorRef<PermitCommand> supervisor = named(1, LimitSettings.fixed(1), 0);
     TestProbe<PermitReply> probe = testKit.createTestProbe();
@@ -212,6 +237,7 @@ class SupervisorLifecycleTest extends VirtualTimeSupervisorTest {
     assertEquals(RejectReason.TIMED_OUT, rejected(probe).reason());
     stats(supervisor);
     assertEquals(0.0, KamonReadings.gauge("sluice.permits.waiting", name));
+    assertEquals(0.0, KamonReadings.gauge("sluice.permits.oldest.wait", name));
   }
 
   @Test
@@ -235,13 +261,26 @@ class SupervisorLifecycleTest extends VirtualTimeSupervisorTest {
   }
 
   @Test
-  void theDrainAlsoStopsAnEvaluationTimerSlowerThanTheIdleTimeout() {
+  void theDrainStopsAnEvaluationTimerSlowerThanTheIdleTimeoutAndShowsSlowStartsLimitAgain() {
     ActorRef<PermitCommand> supervisor = named(4, slowStart(Duration.ofMinutes(1)), 0);
     TestProbe<PermitReply> probe = testKit.createTestProbe();
-    supervisor.tell(acquire(probe, Priority.NORMAL, LONG_WAIT));
-    release(supervisor, granted(probe));
-    assertTrue(stats(supervisor).activeTimers().contains(PoolSupervisor.LIMIT_EVALUATION));
+    for (int i = 0; i < 3; i++) {
+      supervisor.tell(acquire(probe, Priority.NORMAL, LONG_WAIT));
+    }
+    Granted first = granted(probe);
+    Granted second = granted(probe);
+    supervisor.tell(new Release(first.lease().id(), Duration.ofMillis(10), false));
+    Granted third = granted(probe);
+    assertEquals(3, stats(supervisor).limit(), "one permit more for a healthy completion while work waited");
+    release(supervisor, second);
+    release(supervisor, third);
+    PoolStats idle = stats(supervisor);
+    assertTrue(idle.activeTimers().contains(PoolSupervisor.LIMIT_EVALUATION));
+    assertEquals(3.0, KamonReadings.gauge("sluice.permits.limit", name));
+
     timePasses(supervisor, IDLE_TIMEOUT);
+    settle(supervisor);
+    assertEquals(2.0, KamonReadings.gauge("sluice.permits.limit", name), "slow start begins again at 2");
     PoolStats drained = stats(supervisor);
     assertTrue(drained.drained());
     assertEquals(List.of(), drained.activeTimers());

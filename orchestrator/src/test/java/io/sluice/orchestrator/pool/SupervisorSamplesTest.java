@@ -1,6 +1,8 @@
 package io.sluice.orchestrator.pool;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
@@ -182,6 +184,59 @@ class SupervisorSamplesTest extends VirtualTimeSupervisorTest {
     granted(probe);
     assertEquals(3, stats(supervisor).limit());
     assertEquals(3, stats(supervisor).granted());
+  }
+
+  @Test
+  void aPoolBusyThroughAWholeIntervalWithoutAnyChangeIsStillEvaluated() {
+    ActorRef<PermitCommand> supervisor = recordingSupervisor(2);
+    TestProbe<PermitReply> probe = testKit.createTestProbe();
+    supervisor.tell(acquire(probe, Priority.NORMAL, LONG_WAIT));
+    granted(probe);
+    timePasses(supervisor, INTERVAL);
+    timePasses(supervisor, INTERVAL);
+    stats(supervisor);
+    assertEquals(2, algorithm.samples.size());
+    assertEquals(0.5, algorithm.samples.get(1).utilisation(), 1e-9, "1 of 2 permits held all along");
+    assertTrue(stats(supervisor).activeTimers().contains(PoolSupervisor.LIMIT_EVALUATION));
+  }
+
+  @Test
+  void anIntervalThatEndedIdleIsEvaluatedOnceThenEvaluationStops() {
+    ActorRef<PermitCommand> supervisor = recordingSupervisor(2);
+    TestProbe<PermitReply> probe = testKit.createTestProbe();
+    supervisor.tell(acquire(probe, Priority.NORMAL, LONG_WAIT));
+    Granted lease = granted(probe);
+    timePasses(supervisor, Duration.ofMillis(500));
+    releaseAfter(supervisor, lease, Duration.ofMillis(20), false);
+    timePasses(supervisor, Duration.ofMillis(500));
+    stats(supervisor);
+    assertEquals(1, algorithm.samples.size(), "the interval saw a grant and a release");
+    assertEquals(1, algorithm.samples.get(0).completions());
+
+    timePasses(supervisor, INTERVAL);
+    stats(supervisor);
+    assertEquals(1, algorithm.samples.size(), "an interval without work is not evaluated");
+    assertFalse(stats(supervisor).activeTimers().contains(PoolSupervisor.LIMIT_EVALUATION));
+  }
+
+  @Test
+  void aLimitRaisedByAnEvaluationAdmitsWaitersAndShowsInTheGauges() {
+    ActorRef<PermitCommand> supervisor = recordingSupervisor(1);
+    TestProbe<PermitReply> probe = testKit.createTestProbe();
+    for (int i = 0; i < 3; i++) {
+      supervisor.tell(acquire(probe, Priority.NORMAL, LONG_WAIT));
+    }
+    granted(probe);
+    assertEquals(2, stats(supervisor).waiting());
+    assertEquals(1.0, KamonReadings.gauge("sluice.permits.limit", name));
+    algorithm.limit = 3;
+    timePasses(supervisor, INTERVAL);
+    granted(probe);
+    granted(probe);
+    stats(supervisor);
+    assertEquals(3.0, KamonReadings.gauge("sluice.permits.limit", name));
+    assertEquals(3.0, KamonReadings.gauge("sluice.permits.granted", name, "kind", "short"));
+    assertEquals(0.0, KamonReadings.gauge("sluice.permits.waiting", name));
   }
 
   @Test
