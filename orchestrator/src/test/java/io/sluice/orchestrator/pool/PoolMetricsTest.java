@@ -1,164 +1,87 @@
 package io.sluice.orchestrator.pool;
 
+import static io.sluice.orchestrator.pool.KamonReadings.counter;
+import static io.sluice.orchestrator.pool.KamonReadings.gauge;
+import static io.sluice.orchestrator.pool.KamonReadings.histogram;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
-import java.util.ArrayList;
-import java.util.List;
+import io.sluice.protocols.permit.PoolStats;
+import io.sluice.protocols.permit.RejectReason;
 import java.util.UUID;
-import java.util.function.Supplier;
-import kamon.Kamon;
 import kamon.metric.Histogram;
-import kamon.tag.Lookups;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
-import scala.jdk.javaapi.CollectionConverters;
 
-/**
- * The hold-time histogram's tags stay bounded whatever owners and purposes callers send: ids are stripped, and past
- * the cap everything shares one {@code other} series. Series are counted both by the metrics and in Kamon's registry.
- */
+/** Which Kamon series each supervisor event moves, with the pool's tags, and the owner kind of a hold-time series. */
 class PoolMetricsTest {
+  private final String pool = "pool-" + UUID.randomUUID();
+  private final PoolMetrics metrics = new PoolMetrics(pool);
 
   @Test
-  void ownerKindIsTheNameBeforeItsFirstId() {
-    assertEquals("campaign", IdFreeNames.strip("campaign-42"));
-    assertEquals("lead", IdFreeNames.strip("lead-3f2b9c1e-8d4a-4b6f-9e2a-7c5d1f0b3a9e"));
-    assertEquals("tenant", IdFreeNames.strip("tenant_17"));
-    assertEquals("campaign", IdFreeNames.strip("campaign-7-retry"));
-    assertEquals("scheduler", IdFreeNames.strip("scheduler"));
-  }
-
-  @Test
-  void everySeparatorSplitsAndNamesWithoutIdsStayWhole() {
-    assertEquals("load-leads", IdFreeNames.strip("load-leads"));
-    assertEquals("send-mail", IdFreeNames.strip("send-mail:981"));
-    assertEquals("export", IdFreeNames.strip("export/2024/06"));
-    assertEquals("report.daily", IdFreeNames.strip("report.daily.20240601"));
-    assertEquals("lead", IdFreeNames.strip("lead--42"));
+  void aGrantCountsAndRecordsItsWait() {
+    metrics.granted(3_000_000);
+    metrics.granted(5_000_000);
+    assertEquals(2, counter("sluice.permits.acquired", pool));
+    assertEquals(2, histogram("sluice.permits.wait.time", pool).count());
   }
 
   @Test
-  void letterOnlyHexRunsAreIdsFromEightLettersOnly() {
-    assertEquals("session", IdFreeNames.strip("session-deadbeefcafebabe"));
-    assertEquals("session", IdFreeNames.strip("session-abcdefab-x"));
-    assertEquals("cafe-orders", IdFreeNames.strip("cafe-orders"));
-    assertEquals("facade-bead", IdFreeNames.strip("facade-bead"));
-    assertEquals("abcdefa-x", IdFreeNames.strip("abcdefa-x"));
+  void rejectionsAreCountedByReason() {
+    metrics.rejected(RejectReason.TIMED_OUT);
+    metrics.rejected(RejectReason.TIMED_OUT);
+    metrics.rejected(RejectReason.QUEUE_FULL);
+    assertEquals(2, counter("sluice.permits.rejected", pool, "reason", "TIMED_OUT"));
+    assertEquals(1, counter("sluice.permits.rejected", pool, "reason", "QUEUE_FULL"));
+    assertEquals(0, counter("sluice.permits.rejected", pool, "reason", "CANCELLED"));
   }
 
   @Test
-  void aNameThatStartsWithAnIdHasNoKind() {
-    assertEquals(IdFreeNames.UNNAMED, IdFreeNames.strip("42"));
-    assertEquals(IdFreeNames.UNNAMED, IdFreeNames.strip("3f2b9c1e-8d4a-4b6f-9e2a-7c5d1f0b3a9e"));
-    assertEquals(IdFreeNames.UNNAMED, IdFreeNames.strip(""));
-    assertEquals(IdFreeNames.UNNAMED, IdFreeNames.strip("--"));
+  void aLeakRevocationCountsAsRevokedAndLeaked() {
+    metrics.revokedAsLeak();
+    assertEquals(1, counter("sluice.permits.revoked", pool));
+    assertEquals(1, counter("sluice.permits.leaked", pool));
   }
 
   @Test
-  void theNameCacheAnswersRepeatsWithoutRecomputingAndStaysBounded() {
-    IdFreeNames names = new IdFreeNames();
-    String first = names.of("campaign-42");
-    assertSame(first, names.of("campaign-42"), "a name seen before is not stripped again");
-    for (int i = 0; i < 10 * IdFreeNames.MAX_CACHED; i++) {
-      assertEquals("lead", names.of("lead-" + i));
-      assertTrue(names.cached() <= IdFreeNames.MAX_CACHED, "cache size " + names.cached());
-    }
+  void holderDeathsAndLimitChangesAreCounted() {
+    metrics.holderDied();
+    metrics.limitChanged();
+    metrics.limitChanged();
+    assertEquals(1, counter("sluice.permits.holder.died", pool));
+    assertEquals(2, counter("sluice.permits.limit.changes", pool));
   }
 
   @Test
-  void oneHundredThousandOwnersOfThreeKindsMakeOnlyTheirRealSeries() {
-    String pool = "metrics-real-kinds";
-    PoolMetrics metrics = new PoolMetrics(pool);
-    List<Supplier<String>> purposes = List.of(() -> "load-leads", () -> "send-mail:" + UUID.randomUUID(),
-        () -> "export/" + System.nanoTime());
-    for (int i = 0; i < 100_000; i++) {
-      String owner = switch (i % 3) {
-        case 0 -> "lead-" + UUID.randomUUID();
-        case 1 -> "tenant_" + i;
-        default -> "campaign-" + i + "-retry";
-      };
-      metrics.holdTime(owner, purposes.get(i / 3 % 3).get()).record(1_000);
-    }
-    assertEquals(9, metrics.holdSeries(), "3 owner kinds x 3 purposes");
-    assertTrue(metrics.holdSeries() <= PoolMetrics.DEFAULT_MAX_HOLD_SERIES);
-    assertEquals(9, seriesInKamon(pool));
+  void theStateGaugesSplitGrantedByKindAndShowTheOldestWaitInSeconds() {
+    metrics.state(8, 5, 2, 4, 1_500_000_000L);
+    assertEquals(8.0, gauge("sluice.permits.limit", pool));
+    assertEquals(3.0, gauge("sluice.permits.granted", pool, "kind", "short"));
+    assertEquals(2.0, gauge("sluice.permits.granted", pool, "kind", "long-lived"));
+    assertEquals(4.0, gauge("sluice.permits.waiting", pool));
+    assertEquals(1.5, gauge("sluice.permits.oldest.wait", pool), 1e-9);
   }
 
   @Test
-  void kindsPastTheCapShareOneOtherSeriesAndTheFirstOverflowIsLoggedOnce() {
-    String pool = "metrics-overflow";
-    int cap = PoolMetrics.DEFAULT_MAX_HOLD_SERIES;
-    PoolMetrics metrics = new PoolMetrics(pool, cap);
-    List<Histogram> histograms = new ArrayList<>();
-    List<ILoggingEvent> warnings = warningsOf(HoldTimeSeries.class, () -> {
-      for (int i = 0; i < 1_000; i++) {
-        histograms.add(metrics.holdTime(letterName(i) + "-" + i, "load"));
-      }
-    });
-
-    assertEquals(cap + 1, metrics.holdSeries());
-    assertEquals(cap + 1, seriesInKamon(pool));
-    Histogram other = histograms.get(cap);
-    assertNotSame(histograms.get(cap - 1), other);
-    assertTrue(histograms.subList(cap, histograms.size()).stream().allMatch(histogram -> histogram == other));
-    assertSame(histograms.get(0), metrics.holdTime(letterName(0) + "-7", "load"), "a kind under the cap keeps its own");
-    assertEquals(1, warnings.size(), "logged once");
-    String warning = warnings.get(0).getFormattedMessage();
-    assertTrue(warning.contains("pool=" + pool) && warning.contains("cap=" + cap)
-        && warning.contains("owner=" + letterName(cap) + "-" + cap) && warning.contains("purpose=load"), warning);
+  void thePhysicalGaugesShowTheConnectionsByState() {
+    metrics.physical(new PoolStats.Physical(10, 3, 4, 7));
+    assertEquals(3.0, gauge("sluice.connections", pool, "state", "active"));
+    assertEquals(4.0, gauge("sluice.connections", pool, "state", "idle"));
+    assertEquals(7.0, gauge("sluice.connections", pool, "state", "total"));
   }
 
   @Test
-  void aRealOtherPairUnderTheCapIsTheSameSeriesAsTheOverflow() {
-    PoolMetrics metrics = new PoolMetrics("metrics-real-other", 2);
-    Histogram realOther = metrics.holdTime("other", "other");
-    metrics.holdTime("scheduler", "tick");
-    assertSame(realOther, metrics.holdTime("importer", "load"));
-    assertEquals(2, metrics.holdSeries());
-  }
+  void holdTimesGoToOneSeriesPerPurposeAndOwnerKind() {
+    Histogram campaign42 = metrics.holdTime("campaign-42", "load-leads");
+    assertSame(campaign42, metrics.holdTime("campaign-7", "load-leads"), "the same owner kind and purpose");
+    assertNotSame(campaign42, metrics.holdTime("importer-1", "load-leads"));
+    assertNotSame(campaign42, metrics.holdTime("campaign-42", "save-leads"));
 
-  @Test
-  void aCapBelowOneIsRefused() {
-    assertThrows(IllegalArgumentException.class, () -> new PoolMetrics("metrics-no-cap", 0));
-  }
-
-  /** A distinct digit-free name per index: a, b, …, z, ba, bb, … */
-  private static String letterName(int index) {
-    StringBuilder name = new StringBuilder();
-    int rest = index;
-    do {
-      name.insert(0, (char) ('a' + rest % 26));
-      rest /= 26;
-    } while (rest > 0);
-    return "kind" + name;
-  }
-
-  private static long seriesInKamon(String pool) {
-    return CollectionConverters.asJava(Kamon.status().metricRegistry().metrics()).stream()
-        .filter(metric -> metric.name().equals("sluice.permits.hold.time"))
-        .flatMap(metric -> CollectionConverters.asJava(metric.instruments()).stream())
-        .filter(instrument -> pool.equals(instrument.tags().get(Lookups.plain("pool"))))
-        .count();
-  }
-
-  private static List<ILoggingEvent> warningsOf(Class<?> source, Runnable action) {
-    Logger logger = (Logger) LoggerFactory.getLogger(source);
-    ListAppender<ILoggingEvent> appender = new ListAppender<>();
-    appender.start();
-    logger.addAppender(appender);
-    try {
-      action.run();
-    } finally {
-      logger.detachAppender(appender);
-    }
-    return appender.list.stream().filter(event -> event.getLevel() == Level.WARN).toList();
+    campaign42.record(1_000);
+    metrics.holdTime("campaign-9", "load-leads").record(2_000);
+    assertEquals(2, histogram("sluice.permits.hold.time", pool, "owner_kind", "campaign", "purpose", "load-leads")
+        .count());
+    assertEquals(0, histogram("sluice.permits.hold.time", pool, "owner_kind", "importer", "purpose", "load-leads")
+        .count());
   }
 }
