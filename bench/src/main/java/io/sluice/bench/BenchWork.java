@@ -37,4 +37,9 @@ final class BenchWork {
     connection.commit();
     return value;
   }
+
+  /** {@code work} as {@link #inTransaction} when {@code transaction}, otherwise in autocommit. */
+  static <T> T run(Connection connection, JdbcWork<T> work, boolean transaction) throws SQLException {
+    return transaction ? inTransaction(connection, work) : work.run(connection);
+  }
 }

@@ -109,11 +109,7 @@ final class ClosedLoop {
               if (window.measuring(asked)) {
                 waits.recordValue((System.nanoTime() - asked) / 1000);
               }
-              if (transaction) {
-                BenchWork.inTransaction(connection, work);
-              } else {
-                work.run(connection);
-              }
+              BenchWork.run(connection, work, transaction);
               window.completed();
             } catch (SQLException e) {
               if (window.measuring(asked)) {

@@ -88,11 +88,7 @@ final class Herd {
           long asked = System.nanoTime();
           try (Connection connection = bare.getConnection()) {
             waits.recordValue((System.nanoTime() - asked) / 1000);
-            if (transaction) {
-              BenchWork.inTransaction(connection, work);
-            } else {
-              work.run(connection);
-            }
+            BenchWork.run(connection, work, transaction);
             completed.incrementAndGet();
           } catch (SQLException e) {
             errors.record(e);
