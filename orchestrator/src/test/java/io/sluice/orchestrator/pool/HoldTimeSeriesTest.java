@@ -67,6 +67,7 @@ class HoldTimeSeriesTest {
     IdFreeNames names = new IdFreeNames();
     String first = names.of("campaign-42");
     assertSame(first, names.of("campaign-42"), "a name seen before is not stripped again");
+    assertEquals(1, names.cached());
     for (int i = 0; i < 10 * IdFreeNames.MAX_CACHED; i++) {
       assertEquals("lead", names.of("lead-" + i));
       assertTrue(names.cached() <= IdFreeNames.MAX_CACHED, "cache size " + names.cached());
@@ -126,8 +127,11 @@ class HoldTimeSeriesTest {
   }
 
   @Test
-  void aCapBelowOneIsRefused() {
+  void aCapOfOneIsTheLeastAllowed() {
     assertThrows(IllegalArgumentException.class, () -> new PoolMetrics("metrics-no-cap", 0));
+    PoolMetrics metrics = new PoolMetrics("metrics-cap-one", 1);
+    assertNotSame(metrics.holdTime("scheduler", "tick"), metrics.holdTime("importer", "load"));
+    assertEquals(2, metrics.holdSeries());
   }
 
   /** A distinct digit-free name per index: a, b, …, z, ba, bb, … */
