@@ -282,7 +282,12 @@ class LimitAlgorithmsTest {
 
   @Test
   void aShrinkThatCostsThroughputIsUndoneAndShrinkingHolds() {
-    LimitAlgorithm limit = handedOverAt4(LimitAlgorithmName.GRADIENT);
+    aShrinkThatCostsThroughputIsUndoneAndShrinkingHolds(LimitAlgorithmName.GRADIENT);
+    aShrinkThatCostsThroughputIsUndoneAndShrinkingHolds(LimitAlgorithmName.AIMD);
+  }
+
+  private void aShrinkThatCostsThroughputIsUndoneAndShrinkingHolds(LimitAlgorithmName name) {
+    LimitAlgorithm limit = handedOverAt4(name);
     for (int i = 0; i < 5; i++) {
       limit.update(busyAndWaiting(limit, BASE_LATENCY));
     }
