@@ -68,8 +68,4 @@ final class PendingRequests {
     sweeping.set(false);
     return !pending.isEmpty() && sweeping.compareAndSet(false, true);
   }
-
-  int size() {
-    return pending.size();
-  }
 }
