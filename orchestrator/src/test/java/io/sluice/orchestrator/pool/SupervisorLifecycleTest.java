@@ -29,11 +29,19 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Holders' deaths, give-ups, revocations and time-outs as the rest of the pool sees them: grants, gauges, idling. */
 class SupervisorLifecycleTest extends VirtualTimeSupervisorTest {
   private final String name = "lifecycle-" + UUID.randomUUID();
+
+
+  /** No test starts at the virtual clock's origin, where {@code now - t} and {@code now + t} would agree. */
+  @BeforeEach
+  void awayFromTheClocksOrigin() {
+    manualTime.timePasses(Duration.ofHours(1));
+  }
 
   /** A supervisor of its own pool name, so that its Kamon gauges are its alone. */
   private ActorRef<PermitCommand> named(int limit, LimitSettings limitSettings, int maxLongLived) {

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** What the supervisor tells its limit algorithm: each interval's exact sample and each release's completion. */
@@ -57,6 +58,13 @@ class SupervisorSamplesTest extends VirtualTimeSupervisorTest {
     public void completed(long nowNanos, long busyNanos, boolean failed, int waiting) {
       completions.add(new Completion(busyNanos, failed, waiting));
     }
+  }
+
+
+  /** No test starts at the virtual clock's origin, where {@code now - t} and {@code now + t} would agree. */
+  @BeforeEach
+  void awayFromTheClocksOrigin() {
+    manualTime.timePasses(Duration.ofHours(1));
   }
 
   /** A supervisor of a pool of 4 whose algorithm starts at {@code limit}. */
