@@ -1,0 +1,87 @@
+package io.sluice.orchestrator.it;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The service as a separate JVM ({@code io.sluice.orchestrator.Main} on the test class path), for crash tests:
+ * {@link #kill()} is {@code kill -9} ({@link Process#destroyForcibly()} sends SIGKILL on Linux), so nothing of
+ * coordinated shutdown runs. Its output goes to a log file the failure message points at.
+ */
+public final class ServiceProcess implements AutoCloseable {
+  private static final Pattern STARTED = Pattern.compile("Sluice started: .* http=http://([^:]+):(\\d+)");
+
+  private final Process process;
+  private final Path log;
+  private final int httpPort;
+
+  private ServiceProcess(Process process, Path log, int httpPort) {
+    this.process = process;
+    this.log = log;
+    this.httpPort = httpPort;
+  }
+
+  /**
+   * Starts the service with {@code env} on top of this JVM's environment; returns once it serves HTTP.
+   *
+   * @param log a new file for this start's output (its first start line names the HTTP port)
+   */
+  public static ServiceProcess start(Map<String, String> env, Path log, Duration timeout)
+      throws IOException, InterruptedException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx512m", "-cp",
+        System.getProperty("java.class.path"), "io.sluice.orchestrator.Main"))
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    builder.environment().putAll(env);
+    Process process = builder.start();
+    Instant deadline = Instant.now().plus(timeout);
+    while (Instant.now().isBefore(deadline)) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("service exited with " + process.exitValue() + "; see " + log);
+      }
+      Matcher started = STARTED.matcher(Files.readString(log));
+      int port = -1;
+      while (started.find()) {
+        port = Integer.parseInt(started.group(2));
+      }
+      if (port > 0) {
+        return new ServiceProcess(process, log, port);
+      }
+      Thread.sleep(200);
+    }
+    process.destroyForcibly();
+    throw new IllegalStateException("service did not start within " + timeout + "; see " + log);
+  }
+
+  public int httpPort() {
+    return httpPort;
+  }
+
+  public Path log() {
+    return log;
+  }
+
+  /** {@code kill -9}: the process gets no chance to clean up. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+        kill();
+      }
+    }
+  }
+}
