@@ -26,6 +26,7 @@ import io.sluice.protocols.permit.Priority;
 import io.sluice.protocols.permit.Rejected;
 import io.sluice.protocols.permit.Release;
 import io.sluice.protocols.permit.Revoked;
+import io.sluice.persistence.campaign.ClaimResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -329,8 +330,15 @@ final class Dialler {
       ports.callSlots().tell(new Acquire(requestId, "campaign-" + campaignId, "call", LeaseKind.SHORT,
           Priority.NORMAL, ports.slotMaxWait(), slotReplies, context.getSelf()));
     } else if (claimed.result() == ClaimResult.DO_NOT_CALL) {
-      settle(state, claimed.lead(), claimed.attempt(), CallOutcome.DO_NOT_CALL, 0, null,
-          "number is on the workspace's do-not-call list", 0, null, false, null);
+      // The claim already made the lead final in the lead table, in the same transaction as the list check.
+      leadsInFlight.remove(leadId);
+      return effects.get().persist(new CampaignEvent.OutcomeRecorded(leadId, claimed.attempt(),
+              CallOutcome.DO_NOT_CALL, true, false))
+          .thenRun(after -> {
+            context.getSelf().tell(MaybeComplete.INSTANCE);
+            dialMore();
+          })
+          .thenNoReply();
     } else {
       leadsInFlight.remove(leadId);
       return effects.get().persist(new CampaignEvent.DialWithdrawn(leadId, claimed.attempt()))

@@ -2,6 +2,7 @@ package io.sluice.orchestrator.campaign;
 
 import akka.Done;
 import io.sluice.protocols.campaign.CampaignReply.CampaignView;
+import io.sluice.persistence.campaign.ClaimResult;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

@@ -9,6 +9,7 @@ import static akka.http.javadsl.server.Directives.handleRejections;
 import static akka.http.javadsl.server.Directives.onSuccess;
 import static akka.http.javadsl.server.Directives.path;
 import static akka.http.javadsl.server.Directives.pathPrefix;
+import static akka.http.javadsl.server.Directives.reject;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
@@ -83,7 +84,16 @@ public final class HttpApi {
   /** Every error body: what went wrong, for which path. */
   public record ErrorBody(int status, String error, String path) {}
 
+  /** A refused request's body: {@link ErrorBody} plus, for bad input, every field that is wrong. */
+  @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+  public record ProblemBody(int status, String error, String path, List<?> errors) {}
+
   public Route routes() {
+    return routes(List.of());
+  }
+
+  /** The service's own routes followed by {@code product}'s, all under the same JSON error handling. */
+  public Route routes(List<Route> product) {
     Route routes = concat(
         pathPrefix("health", () -> concat(
             path("live", () -> get(() -> json(StatusCodes.OK, new ErrorFree("UP")))),
@@ -92,7 +102,8 @@ public final class HttpApi {
                 onSuccess(health(), h -> json(statusOf(h), h)))))),
         path(akka.http.javadsl.server.PathMatchers.segment("v1").slash("pools"), () -> get(() ->
             onSuccess(allStats(), stats -> json(StatusCodes.OK, stats)))),
-        path("metrics", () -> get(() -> complete(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, prometheusScrape())))));
+        path("metrics", () -> get(() -> complete(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, prometheusScrape())))),
+        product.isEmpty() ? reject() : concat(product.get(0), product.subList(1, product.size()).toArray(Route[]::new)));
     return handleExceptions(exceptionHandler(), () -> handleRejections(rejectionHandler(), () -> routes));
   }
 
@@ -114,6 +125,10 @@ public final class HttpApi {
           Throwable failure = unwrap(thrown);
           if (failure instanceof SupervisorDidNotAnswerException silent) {
             return error(StatusCodes.SERVICE_UNAVAILABLE, silent.getMessage());
+          }
+          if (failure instanceof ApiProblem problem) {
+            return extractUnmatchedPath(path -> json(problem.status(), new ProblemBody(problem.status().intValue(),
+                problem.getMessage(), path, problem.errors())));
           }
           return extractUnmatchedPath(path -> {
             log.error("HTTP {} failed", path, failure);

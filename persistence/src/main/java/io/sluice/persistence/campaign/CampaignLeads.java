@@ -3,6 +3,7 @@ package io.sluice.persistence.campaign;
 import io.sluice.persistence.JdbcWork;
 import io.sluice.protocols.campaign.CallOutcome;
 import io.sluice.protocols.campaign.HotLead;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -101,11 +102,16 @@ public final class CampaignLeads {
    * Claims a PENDING lead for its next attempt: PENDING → DIALING, attempts + 1, the idempotency key stored for the
    * provider call. Only if the lead is still PENDING with {@code attemptsSoFar} attempts (what the caller read), so
    * of two concurrent claims exactly one wins. If the number is on the workspace's do-not-call list the lead is made
-   * FINAL with outcome DO_NOT_CALL instead. Run it in its own unit of work, before placing the call.
+   * FINAL with outcome DO_NOT_CALL instead. Run it in its own unit of work, before placing the call. Claiming again
+   * what this very attempt already claimed (the same key: a campaign resuming after a crash) answers CLAIMED and
+   * changes nothing.
    */
   public static JdbcWork<ClaimResult> claim(String campaignId, long leadId, String workspaceId, int attemptsSoFar,
       String idempotencyKey, Instant now) {
     return connection -> {
+      if (alreadyClaimed(connection, campaignId, leadId, attemptsSoFar + 1, idempotencyKey)) {
+        return ClaimResult.CLAIMED;
+      }
       try (PreparedStatement update = connection.prepareStatement("UPDATE campaign_lead SET state = 'DIALING',"
           + " attempts = attempts + 1, idempotency_key = ?, next_attempt_at = NULL, updated_at = ?"
           + " WHERE campaign_id = ? AND lead_id = ? AND state = 'PENDING' AND attempts = ?"
@@ -130,6 +136,53 @@ public final class CampaignLeads {
         refuse.setInt(4, attemptsSoFar);
         refuse.setString(5, workspaceId);
         return refuse.executeUpdate() == 1 ? ClaimResult.DO_NOT_CALL : ClaimResult.NOT_CLAIMABLE;
+      }
+    };
+  }
+
+  private static boolean alreadyClaimed(Connection connection, String campaignId, long leadId, int attempt,
+      String idempotencyKey) throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement("SELECT 1 FROM campaign_lead WHERE campaign_id = ?"
+        + " AND lead_id = ? AND state = 'DIALING' AND attempts = ? AND idempotency_key = ?")) {
+      select.setString(1, campaignId);
+      select.setLong(2, leadId);
+      select.setInt(3, attempt);
+      select.setString(4, idempotencyKey);
+      try (ResultSet row = select.executeQuery()) {
+        return row.next();
+      }
+    }
+  }
+
+  /**
+   * Puts back attempt {@code attempt} of a DIALING lead that placed no call (rate limited, no call slot in time): the
+   * lead is PENDING again, due at {@code retryAt}, with the attempt count it had before the claim, so the next claim
+   * takes the same attempt number and idempotency key. False when the lead is not DIALING that attempt.
+   */
+  public static JdbcWork<Boolean> withdraw(String campaignId, long leadId, int attempt, Instant retryAt,
+      Instant now) {
+    return connection -> {
+      try (PreparedStatement update = connection.prepareStatement("UPDATE campaign_lead SET state = 'PENDING',"
+          + " attempts = attempts - 1, next_attempt_at = ?, idempotency_key = NULL, updated_at = ?"
+          + " WHERE campaign_id = ? AND lead_id = ? AND state = 'DIALING' AND attempts = ?")) {
+        Sql.setInstant(update, 1, retryAt);
+        Sql.setInstant(update, 2, now);
+        update.setString(3, campaignId);
+        update.setLong(4, leadId);
+        update.setInt(5, attempt);
+        return update.executeUpdate() == 1;
+      }
+    };
+  }
+
+  /** One lead, if the campaign has it. */
+  public static JdbcWork<Optional<LeadRow>> find(String campaignId, long leadId) {
+    return connection -> {
+      try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS + " FROM campaign_lead"
+          + " WHERE campaign_id = ? AND lead_id = ?")) {
+        select.setString(1, campaignId);
+        select.setLong(2, leadId);
+        return rows(select).stream().findFirst();
       }
     };
   }
@@ -186,6 +239,12 @@ public final class CampaignLeads {
         return rows(select);
       }
     };
+  }
+
+  /** The three counts of a campaign's progress, read together. */
+  public static JdbcWork<LeadProgress> progress(String campaignId) {
+    return connection -> new LeadProgress(countByState(campaignId).run(connection),
+        countByOutcome(campaignId).run(connection), countByClassification(campaignId).run(connection));
   }
 
   /** How many leads are in each state; every state is present, zero included. */

@@ -1,6 +1,7 @@
 package io.sluice.persistence.campaign;
 
 import java.time.Instant;
+import io.sluice.protocols.campaign.CampaignStatus;
 
 /**
  * One row of {@code campaign}, the read side the campaign entity writes.

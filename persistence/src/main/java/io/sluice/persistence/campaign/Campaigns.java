@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import io.sluice.protocols.campaign.CampaignStatus;
 
 /**
  * The {@code campaign} table: the read side of the campaign entities, written by them (never by a projection, whose
@@ -65,6 +66,18 @@ public final class Campaigns {
         update.executeUpdate();
         return false;
       }
+    };
+  }
+
+  /**
+   * A new campaign's row and its leads, in one unit of work: the facade's transaction stores both or, on any
+   * failure, neither. Answers the leads inserted.
+   */
+  public static JdbcWork<Integer> createWithLeads(CampaignRow campaign, List<NewLead> leads, int batchSize,
+      Instant dueAt) {
+    return connection -> {
+      upsert(campaign).run(connection);
+      return CampaignLeads.insert(campaign.id(), leads, batchSize, dueAt, campaign.updatedAt()).run(connection);
     };
   }
 
