@@ -52,7 +52,13 @@ public final class ApiKeyVerifier {
     }
     long generation = cache.generation();
     return database.withConnection(null, OWNER, "verify-key", ApiKeys.findActive(presented.prefix()))
-        .thenApply(stored -> stored.flatMap(key -> remember(presented, key, generation)));
+        .thenApply(stored -> {
+          if (stored.isEmpty()) {
+            log.debug("API key refused: unknown or revoked");
+            return Optional.empty();
+          }
+          return remember(presented, stored.get(), generation);
+        });
   }
 
   private Optional<WorkspaceId> remember(ApiKeyFormat.Presented presented, StoredApiKey key, long generation) {

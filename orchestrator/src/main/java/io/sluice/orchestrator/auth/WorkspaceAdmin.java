@@ -70,9 +70,12 @@ public final class WorkspaceAdmin {
   public CompletionStage<Boolean> revoke(UUID keyId) {
     return database.withConnection(null, ApiKeyVerifier.OWNER, "revoke-key", ApiKeys.revoke(keyId, clock.instant()))
         .thenApply(prefix -> {
-          prefix.ifPresent(verifier::forget);
-          prefix.ifPresent(p -> log.info("API key revoked: key={}", keyId));
-          return prefix.isPresent();
+          if (prefix.isEmpty()) {
+            return false;
+          }
+          verifier.forget(prefix.get());
+          log.info("API key revoked: key={}", keyId);
+          return true;
         });
   }
 

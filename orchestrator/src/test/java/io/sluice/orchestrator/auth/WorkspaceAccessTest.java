@@ -235,6 +235,17 @@ class WorkspaceAccessTest {
   }
 
   @Test
+  void aKeyThatCannotBeCheckedIs503AndNotLetThrough() throws Exception {
+    PostgresServices stopped = new PostgresServices(testKit, "sluice-test-apikeys-stopped");
+    String base = serve(new WorkspaceAccess(testKit.system(), stopped.database, settings(ADMIN_KEY),
+        Clock.systemUTC(), NO_BANNER));
+    stopped.close();
+    HttpResponse<String> response = send("GET", base + "/v1/whoami", "sk_0123456789abcdef_" + "A".repeat(43), null);
+    assertEquals(503, response.statusCode(), response.body());
+    assertEquals(503, json(response).get("status").asInt());
+  }
+
+  @Test
   void theAdminApiWantsTheAdminKey() throws Exception {
     String base = serve();
     String key = issueKey(base, createWorkspace(base, "acme"))[1];
