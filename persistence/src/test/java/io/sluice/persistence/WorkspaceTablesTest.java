@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.config.DatabaseSettings;
+import io.sluice.persistence.workspace.ApiKeyInfo;
 import io.sluice.persistence.workspace.ApiKeys;
 import io.sluice.persistence.workspace.NewApiKey;
 import io.sluice.persistence.workspace.StoredApiKey;
@@ -132,6 +133,28 @@ class WorkspaceTablesTest {
       }
     }));
     assertEquals(Optional.empty(), inTransaction(database, ApiKeys.revoke(UUID.randomUUID(), T0)));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"h2", "postgres"})
+  void aWorkspaceListsItsKeysRevokedOnesIncluded(String kind) throws SQLException {
+    DatabaseSettings database = emptyDatabase(kind);
+    Workspace workspace = workspace("acme", T0);
+    Workspace other = workspace("other", T0);
+    inTransaction(database, Workspaces.create(workspace));
+    inTransaction(database, Workspaces.create(other));
+    NewApiKey older = key(workspace.id(), "1111111111111111");
+    NewApiKey newer = new NewApiKey(UUID.randomUUID(), workspace.id(), "2222222222222222", "cd".repeat(32),
+        T0.plusSeconds(1));
+    inTransaction(database, ApiKeys.insert(newer));
+    inTransaction(database, ApiKeys.insert(older));
+    inTransaction(database, ApiKeys.insert(key(other.id(), "3333333333333333")));
+    inTransaction(database, ApiKeys.revoke(older.id(), T0.plusSeconds(5)));
+    assertEquals(Optional.of(List.of(
+            new ApiKeyInfo(older.id(), older.prefix(), T0, T0.plusSeconds(5)),
+            new ApiKeyInfo(newer.id(), newer.prefix(), T0.plusSeconds(1), null))),
+        inTransaction(database, ApiKeys.list(workspace.id())));
+    assertEquals(Optional.empty(), inTransaction(database, ApiKeys.list(new WorkspaceId(UUID.randomUUID()))));
   }
 
   @ParameterizedTest

@@ -25,7 +25,9 @@ import akka.http.javadsl.server.RejectionHandler;
 import akka.http.javadsl.server.Route;
 import akka.http.javadsl.server.UnsupportedRequestContentTypeRejection;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import io.sluice.persistence.workspace.ApiKeyInfo;
 import io.sluice.persistence.workspace.WorkspaceNameTakenException;
 import io.sluice.protocols.workspace.Workspace;
 import io.sluice.protocols.workspace.WorkspaceId;
@@ -41,9 +43,12 @@ import java.util.function.Function;
  *   <li>{@code GET /v1/admin/workspaces} → 200 {@code [{id, name, createdAt}]}, oldest first</li>
  *   <li>{@code POST /v1/admin/workspaces/{id}/keys} → 201 {@code {keyId, workspaceId, key}}, the only time the key is
  *       shown (sent with {@code Cache-Control: no-store}); 404 for an unknown workspace</li>
+ *   <li>{@code GET /v1/admin/workspaces/{id}/keys} → 200 {@code [{keyId, prefix, createdAt, revokedAt}]}, revoked
+ *       keys included (no {@code revokedAt} while active); 404 for an unknown workspace</li>
  *   <li>{@code DELETE /v1/admin/keys/{keyId}} → 204, also for a key revoked before; 404 for an unknown key</li>
  * </ul>
- * Bad input answers 400 with the field named: {@code name}, {@code body}, {@code workspaceId} or {@code keyId}.
+ * Bad input answers 400 with the field named: {@code name}, {@code body}, {@code workspaceId} or {@code keyId}. Without
+ * the admin key every route answers 401; while {@code sluice.http.admin-key} is empty, 403 (the API is disabled).
  */
 public final class AdminRoutes {
   /** Longest workspace name (the column is VARCHAR(200)). */
@@ -69,6 +74,15 @@ public final class AdminRoutes {
   /** A key just issued; {@code key} is never shown again. */
   record IssuedKeyView(String keyId, String workspaceId, String key) {}
 
+  /** A key as listed: its id, the public start of the key ({@code sk_<prefix>_}), and its state. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record KeyView(String keyId, String prefix, String createdAt, String revokedAt) {
+    static KeyView of(ApiKeyInfo key) {
+      return new KeyView(key.id().toString(), ApiKeyFormat.SCHEME + key.prefix() + "_", key.createdAt().toString(),
+          key.revokedAt() == null ? null : key.revokedAt().toString());
+    }
+  }
+
   AdminRoutes(WorkspaceAdmin admin, ApiKeyAuthentication authentication, JsonResponses responses) {
     this.admin = admin;
     this.authentication = authentication;
@@ -83,7 +97,9 @@ public final class AdminRoutes {
                     post(() -> entity(Jackson.unmarshaller(responses.mapper(), CreateWorkspace.class), this::create)),
                     get(() -> onSuccess(admin.list(), workspaces ->
                         responses.json(StatusCodes.OK, workspaces.stream().map(WorkspaceView::of).toList()))))),
-                path(segment().slash("keys"), id -> post(() -> issueKey(id))))),
+                path(segment().slash("keys"), id -> concat(
+                    post(() -> issueKey(id)),
+                    get(() -> listKeys(id)))))),
             path(segment("keys").slash(segment()), id -> delete(() -> revoke(id)))))));
   }
 
@@ -112,6 +128,12 @@ public final class AdminRoutes {
         issued.map(key -> respondWithHeader(CacheControl.create(CacheDirectives.NO_STORE), () ->
                 responses.json(StatusCodes.CREATED,
                     new IssuedKeyView(key.keyId().toString(), key.workspaceId().toString(), key.key()))))
+            .orElseGet(() -> responses.fieldError(StatusCodes.NOT_FOUND, "workspaceId", "no such workspace"))));
+  }
+
+  private Route listKeys(String workspaceId) {
+    return withUuid(workspaceId, "workspaceId", id -> onSuccess(admin.keys(new WorkspaceId(id)), keys ->
+        keys.map(list -> responses.json(StatusCodes.OK, list.stream().map(KeyView::of).toList()))
             .orElseGet(() -> responses.fieldError(StatusCodes.NOT_FOUND, "workspaceId", "no such workspace"))));
   }
 

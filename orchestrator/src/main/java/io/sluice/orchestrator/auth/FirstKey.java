@@ -71,6 +71,7 @@ final class FirstKey {
     out.println("   " + issued.key());
     out.println();
     out.println(" " + where);
+    out.println(" Its id, to revoke it with the admin API: " + issued.keyId());
     out.println(" Send it as 'Authorization: Bearer <key>' on /v1 requests. In production set");
     out.println(" sluice.bootstrap.create-first-key = false and issue keys with the admin API.");
     out.println(rule);

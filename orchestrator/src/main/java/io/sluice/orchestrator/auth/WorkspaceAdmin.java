@@ -1,6 +1,7 @@
 package io.sluice.orchestrator.auth;
 
 import io.sluice.orchestrator.database.Database;
+import io.sluice.persistence.workspace.ApiKeyInfo;
 import io.sluice.persistence.workspace.ApiKeys;
 import io.sluice.persistence.workspace.NewApiKey;
 import io.sluice.persistence.workspace.WorkspaceNameTakenException;
@@ -64,6 +65,11 @@ public final class WorkspaceAdmin {
           log.info("API key issued: key={} workspace={}", key.id(), workspace);
           return Optional.of(new IssuedKey(key.id(), workspace, generated.token()));
         });
+  }
+
+  /** The keys of {@code workspace}, revoked ones included; empty if there is no such workspace. */
+  public CompletionStage<Optional<List<ApiKeyInfo>>> keys(WorkspaceId workspace) {
+    return database.withConnection(null, ApiKeyVerifier.OWNER, "list-keys", ApiKeys.list(workspace));
   }
 
   /** Revokes the key; answers false if there is no such key. Revoking a revoked key changes nothing. */

@@ -89,6 +89,7 @@ class FirstKeyTest {
     String banner = stdout.toString(StandardCharsets.UTF_8);
     assertEquals(1, banner.split(issued.key(), -1).length - 1, "printed exactly once: " + banner);
     assertTrue(banner.contains("Also written to " + keyFile.toAbsolutePath()), banner);
+    assertTrue(banner.contains("to revoke it with the admin API: " + issued.keyId()), banner);
     assertFalse(logs.list.stream().anyMatch(event -> event.getFormattedMessage().contains(issued.key())),
         "the key is printed, never logged");
 

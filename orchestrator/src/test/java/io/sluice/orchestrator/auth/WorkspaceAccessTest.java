@@ -230,6 +230,7 @@ class WorkspaceAccessTest {
     HttpResponse<String> revoked = send("DELETE", base + "/v1/admin/keys/" + issued[0], ADMIN_KEY, null);
     assertEquals(204, revoked.statusCode(), revoked.body());
     assertUnauthorized(send("GET", base + "/v1/whoami", key, null), "missing or invalid API key");
+    assertEquals(before + 3, services.permitsAcquired(), "revoked, then looked up again");
     assertEquals(204, send("DELETE", base + "/v1/admin/keys/" + issued[0], ADMIN_KEY, null).statusCode(),
         "revoking again changes nothing");
   }
@@ -243,6 +244,28 @@ class WorkspaceAccessTest {
     HttpResponse<String> response = send("GET", base + "/v1/whoami", "sk_0123456789abcdef_" + "A".repeat(43), null);
     assertEquals(503, response.statusCode(), response.body());
     assertEquals(503, json(response).get("status").asInt());
+  }
+
+  @Test
+  void aWorkspaceListsItsKeysByPrefixWithoutSecrets() throws Exception {
+    String base = serve();
+    String workspace = createWorkspace(base, "acme");
+    String[] revoked = issueKey(base, workspace);
+    String[] active = issueKey(base, workspace);
+    send("DELETE", base + "/v1/admin/keys/" + revoked[0], ADMIN_KEY, null);
+    HttpResponse<String> listed = send("GET", base + "/v1/admin/workspaces/" + workspace + "/keys", ADMIN_KEY, null);
+    assertEquals(200, listed.statusCode(), listed.body());
+    JsonNode keys = json(listed);
+    assertEquals(2, keys.size(), listed.body());
+    for (JsonNode key : keys) {
+      String[] issued = key.get("keyId").asText().equals(revoked[0]) ? revoked : active;
+      assertTrue(issued[1].startsWith(key.get("prefix").asText()), key.toString());
+      assertEquals(20, key.get("prefix").asText().length(), key.toString());
+      assertEquals(issued == revoked, key.has("revokedAt"), key.toString());
+      assertFalse(listed.body().contains(secretOf(issued[1])));
+    }
+    assertField(send("GET", base + "/v1/admin/workspaces/" + UUID.randomUUID() + "/keys", ADMIN_KEY, null), 404,
+        "workspaceId");
   }
 
   @Test

@@ -7,6 +7,8 @@ import java.sql.ResultSet;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -31,6 +33,28 @@ public final class ApiKeys {
         insert.setString(4, key.hash());
         insert.setObject(5, OffsetDateTime.ofInstant(key.createdAt(), ZoneOffset.UTC));
         return insert.executeUpdate() == 1;
+      }
+    };
+  }
+
+  /** The keys of {@code workspace}, revoked ones included, oldest first; empty if there is no such workspace. */
+  public static JdbcWork<Optional<List<ApiKeyInfo>>> list(WorkspaceId workspace) {
+    return connection -> {
+      if (!Workspaces.exists(connection, workspace)) {
+        return Optional.empty();
+      }
+      try (PreparedStatement select = connection.prepareStatement(
+          "SELECT id, prefix, created_at, revoked_at FROM api_key WHERE workspace_id = ? ORDER BY created_at, id")) {
+        select.setObject(1, workspace.value());
+        try (ResultSet rows = select.executeQuery()) {
+          List<ApiKeyInfo> keys = new ArrayList<>();
+          while (rows.next()) {
+            OffsetDateTime revokedAt = rows.getObject(4, OffsetDateTime.class);
+            keys.add(new ApiKeyInfo(rows.getObject(1, UUID.class), rows.getString(2),
+                rows.getObject(3, OffsetDateTime.class).toInstant(), revokedAt == null ? null : revokedAt.toInstant()));
+          }
+          return Optional.of(keys);
+        }
       }
     };
   }
