@@ -17,6 +17,7 @@ import static akka.http.javadsl.server.Directives.respondWithHeader;
 import static akka.http.javadsl.server.PathMatchers.segment;
 
 import akka.http.javadsl.marshallers.jackson.Jackson;
+import akka.http.javadsl.model.HttpEntity;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.model.headers.CacheControl;
 import akka.http.javadsl.model.headers.CacheDirectives;
@@ -24,6 +25,7 @@ import akka.http.javadsl.server.MalformedRequestContentRejection;
 import akka.http.javadsl.server.RejectionHandler;
 import akka.http.javadsl.server.Route;
 import akka.http.javadsl.server.UnsupportedRequestContentTypeRejection;
+import akka.http.javadsl.unmarshalling.Unmarshaller;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -57,6 +59,8 @@ public final class AdminRoutes {
   private final WorkspaceAdmin admin;
   private final ApiKeyAuthentication authentication;
   private final JsonResponses responses;
+  private final Unmarshaller<HttpEntity, CreateWorkspace> createWorkspace;
+  private final RejectionHandler bodyRejections;
 
   /** Body of {@code POST /v1/admin/workspaces}. */
   record CreateWorkspace(String name) {
@@ -87,14 +91,16 @@ public final class AdminRoutes {
     this.admin = admin;
     this.authentication = authentication;
     this.responses = responses;
+    this.createWorkspace = Jackson.unmarshaller(responses.mapper(), CreateWorkspace.class);
+    this.bodyRejections = bodyRejections();
   }
 
   public Route routes() {
     return pathPrefix(segment("v1").slash("admin"), () -> authentication.admin(() ->
-        handleRejections(bodyRejections(), () -> concat(
+        handleRejections(bodyRejections, () -> concat(
             pathPrefix("workspaces", () -> concat(
                 pathEnd(() -> concat(
-                    post(() -> entity(Jackson.unmarshaller(responses.mapper(), CreateWorkspace.class), this::create)),
+                    post(() -> entity(createWorkspace, this::create)),
                     get(() -> onSuccess(admin.list(), workspaces ->
                         responses.json(StatusCodes.OK, workspaces.stream().map(WorkspaceView::of).toList()))))),
                 path(segment().slash("keys"), id -> concat(
