@@ -33,6 +33,14 @@ final class SettingsReader {
     return value.isBlank() && config.hasPath(key) ? fail(key, "must not be empty", value) : value;
   }
 
+  boolean bool(String key) {
+    try {
+      return config.getBoolean(key);
+    } catch (ConfigException e) {
+      return fail(key, describe(e), false);
+    }
+  }
+
   int intAtLeast(String key, int min) {
     try {
       int value = config.getInt(key);
