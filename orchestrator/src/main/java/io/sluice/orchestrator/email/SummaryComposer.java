@@ -104,7 +104,9 @@ final class SummaryComposer {
     body.setContent(alternative);
 
     MimeBodyPart csv = new MimeBodyPart();
-    csv.attachFile(spool.file().toFile(), "text/csv; charset=UTF-8", null);
+    // Base64: with a text encoding, line breaks inside quoted fields (a multi-line call summary) would be rewritten
+    // as CRLF on the way; base64 delivers the CSV byte for byte.
+    csv.attachFile(spool.file().toFile(), "text/csv; charset=UTF-8", "base64");
     csv.setFileName(attachment);
 
     MimeMessage message = new MimeMessage(session);
