@@ -105,7 +105,8 @@ final class OutboxDelivery {
   }
 
   private CompletionStage<SummaryEmailResult> failed(OutboxRow row, int attempt, Throwable failure) {
-    String error = failure.getClass().getSimpleName() + ": " + failure.getMessage();
+    // One line: mail exceptions nest their causes in multi-line messages.
+    String error = (failure.getClass().getSimpleName() + ": " + failure.getMessage()).replaceAll("\\s+", " ");
     if (attempt >= retry.maxAttempts()) {
       return write(row, "record-failure", EmailOutbox.recordFailure(row.campaignId(), row.kind(), attempt, error, null))
           .thenApply(changed -> {

@@ -107,9 +107,9 @@ public final class SummaryEmailer {
       }
       InternetAddress to;
       try {
-        to = new InternetAddress(summary.ownerEmail(), true);
-      } catch (AddressException | NullPointerException e) {
-        return undeliverable(summary, "owner address '" + summary.ownerEmail() + "' is not usable: " + e.getMessage());
+        to = new InternetAddress(recipient(summary), true);
+      } catch (AddressException e) {
+        return undeliverable(summary, "owner address '" + recipient(summary) + "' is not usable: " + e.getMessage());
       }
       return composer.compose(summary, to, hotLeads).thenCompose(eml -> claimAndDeliver(summary, eml));
     });
