@@ -19,7 +19,8 @@ import java.util.Map;
 public record EmailHealth(boolean campaignSummaryEnabled, String transport, Map<String, Long> outbox,
     Long oldestOwedAgeSeconds) {
 
-  static EmailHealth of(EmailSettings settings, OutboxCounts counts, Instant now) {
+  /** The view from the settings and {@code EmailOutbox.counts()} read at {@code now}. */
+  public static EmailHealth of(EmailSettings settings, OutboxCounts counts, Instant now) {
     Map<String, Long> outbox = new LinkedHashMap<>();
     counts.byState().entrySet().stream().sorted(Map.Entry.comparingByKey())
         .forEach(entry -> outbox.put(entry.getKey().name().toLowerCase(Locale.ROOT), entry.getValue()));

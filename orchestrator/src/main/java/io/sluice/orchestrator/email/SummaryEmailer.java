@@ -79,8 +79,12 @@ public final class SummaryEmailer {
         Materializer.matFromSystem(system), emailExecutor, EMAIL_DISPATCHER);
     OutboxDelivery delivery = new OutboxDelivery(database, MailTransport.from(settings), settings.retry(),
         emailExecutor, system, clock);
-    log.info("campaign summary email: enabled={} transport={}", settings.campaignSummaryEnabled(),
-        settings.transport());
+    if (settings.campaignSummaryEnabled()) {
+      log.info("campaign summary emails enabled: transport={}", settings.transport());
+    } else {
+      log.warn("campaign summary emails DISABLED by sluice.email.campaign-summary.enabled: every summary is recorded"
+          + " as SKIPPED, none is sent");
+    }
     return new SummaryEmailer(settings, database, composer, delivery, clock);
   }
 
