@@ -95,13 +95,13 @@ final class OutboxDelivery {
   private CompletionStage<SummaryEmailResult> sent(OutboxRow row, int attempt, String deliveredTo) {
     return write(row, "record-sent",
         EmailOutbox.recordSent(row.campaignId(), row.kind(), attempt, clock.instant(), deliveredTo))
-        .thenApply(changed -> {
+        .thenApplyAsync(changed -> {
           deleteSpooled(row);
           log.info("email sent: campaignId={} kind={} attempts={} deliveredTo={}", row.campaignId(), row.kind(),
               attempt, deliveredTo == null ? "smtp" : deliveredTo);
           return new SummaryEmailResult(row.campaignId(), SummaryEmailResult.Outcome.SENT, OutboxState.SENT,
               attempt, null);
-        });
+        }, emailExecutor);
   }
 
   private CompletionStage<SummaryEmailResult> failed(OutboxRow row, int attempt, Throwable failure) {

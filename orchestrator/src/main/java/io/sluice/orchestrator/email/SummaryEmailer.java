@@ -51,14 +51,16 @@ public final class SummaryEmailer {
   private final Database database;
   private final SummaryComposer composer;
   private final OutboxDelivery delivery;
+  private final Executor emailExecutor;
   private final Clock clock;
 
   private SummaryEmailer(EmailSettings settings, Database database, SummaryComposer composer, OutboxDelivery delivery,
-      Clock clock) {
+      Executor emailExecutor, Clock clock) {
     this.settings = settings;
     this.database = database;
     this.composer = composer;
     this.delivery = delivery;
+    this.emailExecutor = emailExecutor;
     this.clock = clock;
   }
 
@@ -85,7 +87,7 @@ public final class SummaryEmailer {
       log.warn("campaign summary emails DISABLED by sluice.email.campaign-summary.enabled: every summary is recorded"
           + " as SKIPPED, none is sent");
     }
-    return new SummaryEmailer(settings, database, composer, delivery, clock);
+    return new SummaryEmailer(settings, database, composer, delivery, emailExecutor, clock);
   }
 
   /**
@@ -176,15 +178,16 @@ public final class SummaryEmailer {
 
   private CompletionStage<SummaryEmailResult> claimAndDeliver(CampaignSummary summary, Path eml) {
     OutboxRow row = OutboxRow.pending(summary.campaignId(), KIND, recipient(summary), eml.toString(), clock.instant());
-    return claim(row).handle((won, failure) -> {
+    return claim(row).handleAsync((won, failure) -> {
       if (failure != null || !won) {
+        // Lost the race (or the claim failed): this spooled copy will never be sent.
         deleteQuietly(eml);
       }
       if (failure != null) {
         return CompletableFuture.<SummaryEmailResult>failedFuture(failure);
       }
       return won ? delivery.deliver(row) : reread(summary.campaignId());
-    }).thenCompose(next -> next);
+    }, emailExecutor).thenCompose(next -> next);
   }
 
   private CompletionStage<Boolean> claim(OutboxRow row) {
