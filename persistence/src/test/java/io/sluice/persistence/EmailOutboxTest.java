@@ -3,6 +3,7 @@ package io.sluice.persistence;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.config.DatabaseSettings;
@@ -12,6 +13,7 @@ import io.sluice.persistence.email.OutboxRow;
 import io.sluice.persistence.email.OutboxState;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -20,7 +22,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Assertions;
 
 /**
  * The {@code email_outbox} SQL (migration V5) on both databases Sluice runs on: the primary key decides a claim, a
@@ -113,11 +114,11 @@ class EmailOutboxTest {
       CompletableFuture<Boolean> racing = CompletableFuture.supplyAsync(() -> {
         try {
           return EmailOutbox.claim(pending(campaignId)).run(second);
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
           throw new IllegalStateException(e);
         }
       });
-      Assertions.assertThrows(TimeoutException.class, () -> racing.get(300, TimeUnit.MILLISECONDS),
+      assertThrows(TimeoutException.class, () -> racing.get(300, TimeUnit.MILLISECONDS),
           "blocked on the key until the first commits");
       first.commit();
       assertFalse(racing.get(10, TimeUnit.SECONDS));

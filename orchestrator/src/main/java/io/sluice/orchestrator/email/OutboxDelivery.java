@@ -105,8 +105,7 @@ final class OutboxDelivery {
   }
 
   private CompletionStage<SummaryEmailResult> failed(OutboxRow row, int attempt, Throwable failure) {
-    // One line: mail exceptions nest their causes in multi-line messages.
-    String error = (failure.getClass().getSimpleName() + ": " + failure.getMessage()).replaceAll("\\s+", " ");
+    String error = describe(failure);
     if (attempt >= retry.maxAttempts()) {
       return write(row, "record-failure", EmailOutbox.recordFailure(row.campaignId(), row.kind(), attempt, error, null))
           .thenApply(changed -> {
@@ -125,6 +124,21 @@ final class OutboxDelivery {
           return later(delay, new OutboxRow(row.campaignId(), row.kind(), OutboxState.FAILED, attempt, error, null,
               next, row.recipient(), row.createdAt(), null, row.emlPath()));
         });
+  }
+
+  /**
+   * The failure and its causes on one line: a mail exception's own message is often only "Exception reading
+   * response", the cause says why (a socket time-out, a refused connection, a TLS handshake).
+   */
+  static String describe(Throwable failure) {
+    StringBuilder error = new StringBuilder();
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (error.length() > 0) {
+        error.append(" <- ");
+      }
+      error.append(cause.getClass().getSimpleName()).append(": ").append(cause.getMessage());
+    }
+    return error.toString().replaceAll("\\s+", " ");
   }
 
   /** The wait after {@code failedAttempts} failures: exponential, capped, with jitter. */

@@ -36,8 +36,8 @@ final class EmailFixture implements AutoCloseable {
 
   final ActorTestKit testKit;
   final Database database;
+  final ActorRef<PermitCommand> supervisor;
   private final HikariGovernedPool pool;
-  private final ActorRef<PermitCommand> supervisor;
 
   EmailFixture(ActorTestKit testKit) {
     this.testKit = testKit;

@@ -20,9 +20,11 @@ import jakarta.mail.internet.MimeMessage;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -125,7 +127,7 @@ class SummaryEmailerOutboxTest {
   void anUnusableOwnerAddressIsRecordedAsFailedWithoutRetries() throws Exception {
     String campaignId = EmailFixture.newCampaignId();
     CampaignSummary summary = new CampaignSummary(campaignId, "No owner", "not an address", 1, 1, 1,
-        java.util.Map.of());
+        Map.of());
     SummaryEmailResult result = await(emailer(true).send(summary, EmailFixture.mustNotRun(), true));
 
     assertEquals(SummaryEmailResult.Outcome.GAVE_UP, result.outcome());
@@ -191,7 +193,7 @@ class SummaryEmailerOutboxTest {
   void backoffDoublesUpToTheCapWithBoundedJitter() {
     OutboxDelivery delivery = new OutboxDelivery(fixture.database, MailTransport.from(settings(true)),
         new EmailSettings.Retry(10, Duration.ofSeconds(1), Duration.ofSeconds(8), 0.5), Runnable::run,
-        testKit.system(), java.time.Clock.systemUTC());
+        testKit.system(), Clock.systemUTC());
     for (int i = 0; i < 50; i++) {
       assertBetween(delivery.backoff(1), 1_000, 1_500);
       assertBetween(delivery.backoff(3), 4_000, 6_000);

@@ -3,9 +3,11 @@ package io.sluice.orchestrator.email;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.stream.javadsl.Source;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.GreenMail;
@@ -15,13 +17,17 @@ import io.sluice.config.EmailSettings;
 import io.sluice.persistence.email.OutboxRow;
 import io.sluice.persistence.email.OutboxState;
 import io.sluice.protocols.campaign.HotLead;
+import io.sluice.protocols.permit.GetPoolStats;
+import io.sluice.protocols.permit.PoolStats;
 import jakarta.mail.BodyPart;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
 import jakarta.mail.internet.MimeMessage;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +36,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
@@ -78,7 +85,7 @@ class SummaryEmailerSmtpTest {
     return emailer(greenMail.getSmtp().getPort(), EmailFixture.fastRetry(3));
   }
 
-  private static <T> T await(java.util.concurrent.CompletionStage<T> stage) throws Exception {
+  private static <T> T await(CompletionStage<T> stage) throws Exception {
     return stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
@@ -209,6 +216,35 @@ class SummaryEmailerSmtpTest {
     } finally {
       lateRelay.stop();
     }
+  }
+
+  @Test
+  void aHangingRelayHoldsNoPermitAndTheLastFailedAttemptIsFinal() throws Exception {
+    String campaignId = EmailFixture.newCampaignId();
+    try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      EmailSettings base = EmailFixture.settings(true, EmailSettings.Transport.SMTP, silent.getLocalPort(), folder,
+          EmailFixture.fastRetry(1));
+      EmailSettings.Smtp smtp = new EmailSettings.Smtp("127.0.0.1", silent.getLocalPort(), "", "", false,
+          Duration.ofSeconds(2), Duration.ofMillis(1500), Duration.ofMillis(1500));
+      SummaryEmailer emailer = SummaryEmailer.create(new EmailSettings(true, base.transport(), base.from(), smtp,
+          base.outboxDir(), base.spoolDir(), base.retry()), fixture.database, testKit.system());
+      CompletableFuture<SummaryEmailResult> sending = emailer.send(EmailFixture.summary(campaignId, "Hang", 1),
+          Source.from(EmailFixture.leads(1)), true).toCompletableFuture();
+
+      // The relay accepted the connection and says nothing: the attempt is waiting for its greeting.
+      try (Socket connection = silent.accept()) {
+        TestProbe<PoolStats> probe = testKit.createTestProbe();
+        fixture.supervisor.tell(new GetPoolStats(probe.getRef()));
+        assertEquals(0, probe.receiveMessage().granted(), "no permit is held while SMTP waits");
+        SummaryEmailResult result = sending.get(30, TimeUnit.SECONDS);
+        assertEquals(SummaryEmailResult.Outcome.GAVE_UP, result.outcome());
+      }
+    }
+    OutboxRow row = fixture.row(campaignId);
+    assertEquals(OutboxState.FAILED, row.state());
+    assertEquals(1, row.attempts());
+    assertTrue(row.lastError().contains("SocketTimeoutException"), row.lastError());
+    assertNull(row.nextAttemptAt(), "retries used up: nothing is resumed");
   }
 
   /** The first part of {@code message} whose content type starts with {@code type}, searched depth first. */
