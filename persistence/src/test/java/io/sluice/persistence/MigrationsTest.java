@@ -48,6 +48,8 @@ class MigrationsTest {
     try (HikariGovernedPool pool = HikariGovernedPool.open(database, settings("sluice-test"))) {
       assertEquals(1, recordStartAndCount(pool));
     }
+    assertEquals(0, countRows(java.sql.DriverManager.getConnection(database.url(), "sa", ""), "\"event_journal\""),
+        "V3 (vendor h2) made the journal");
   }
 
   @Test
@@ -57,6 +59,7 @@ class MigrationsTest {
     try (HikariGovernedPool pool = HikariGovernedPool.open(database, settings("sluice-test-migrations"))) {
       assertTrue(recordStartAndCount(pool) >= 1);
     }
+    assertEquals(0, countRows(TestPostgres.observer(), "event_journal"), "V3 (vendor postgresql) made the journal");
     try (Connection observer = TestPostgres.observer();
         Statement statement = observer.createStatement();
         ResultSet row = statement.executeQuery(
@@ -64,5 +67,22 @@ class MigrationsTest {
       assertTrue(row.next());
       assertTrue(row.getBoolean(1));
     }
+  }
+
+  /** Closes the connection. */
+  private static int countRows(Connection connection, String table) throws SQLException {
+    try (connection; Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery("SELECT count(*) FROM " + table)) {
+      rows.next();
+      return rows.getInt(1);
+    }
+  }
+
+  @Test
+  void anUnsupportedDatabaseIsRefusedBeforeFlywayRuns() {
+    IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> Migrations.run(new DatabaseSettings("jdbc:mysql://127.0.0.1/x?password=secret", "u", "p", 2, true)));
+    assertTrue(refused.getMessage().contains("jdbc:mysql://127.0.0.1/x"), refused.getMessage());
+    assertTrue(!refused.getMessage().contains("secret"), "the URL's parameters are not echoed");
   }
 }
