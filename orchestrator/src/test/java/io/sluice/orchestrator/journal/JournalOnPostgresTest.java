@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.typed.ActorSystem;
+import akka.cluster.MemberStatus;
+import akka.cluster.typed.Cluster;
 import com.typesafe.config.ConfigFactory;
 import io.sluice.orchestrator.JournalTestKit;
 import io.sluice.orchestrator.TestDatabase;
@@ -63,12 +65,24 @@ class JournalOnPostgresTest {
     assertEquals(7, TestCounter.add(system(), id, 4));
     assertEquals(2, journalRows("TestCounter|" + id), "one event per addition, in the journal table");
 
-    journal.restart();
+    journal.stop();
+    // The pool closes once the system has terminated, before stop() returns; the await covers PostgreSQL's own lag.
+    awaitTrue("the stopped system's journal pool has closed its connections", Duration.ofSeconds(5),
+        () -> backends(journal.applicationName()) == 0);
+    journal.start();
     TestCounter.init(system());
 
     assertEquals(7, TestCounter.total(system(), id), "replayed from the journal");
     assertEquals(8, TestCounter.add(system(), id, 1), "and goes on from there");
     assertEquals(3, journalRows("TestCounter|" + id));
+  }
+
+  @Test
+  void theSystemIsAnUpOneNodeClusterThatSerializesEveryMessage() {
+    Cluster cluster = Cluster.get(system());
+    assertEquals(MemberStatus.up(), cluster.selfMember().status());
+    assertEquals(1, cluster.state().getMembers().spliterator().getExactSizeIfKnown());
+    assertTrue(system().settings().config().getBoolean("akka.actor.serialize-messages"));
   }
 
   @Test
