@@ -21,7 +21,7 @@ import javax.sql.DataSource;
  * disarms the pending drain; the return of the last borrowed connection arms one single-shot drain, which closes every
  * idle connection ({@code softEvictConnections}) unless something was borrowed meanwhile. So a busy pool has no drain
  * timer (nothing is armed while a connection is out), and an idle one, once drained, has neither a connection nor a
- * timer: the timer thread itself ends after a second without work.
+ * timer: the timer thread itself ends one idle timeout after the drain.
  *
  * <p>A connection counts as returned on its first {@code close()} or {@code abort()}; later calls are passed on to
  * HikariCP but not counted again.
@@ -51,8 +51,11 @@ final class DrainingDataSource implements DataSource {
       thread.setDaemon(true);
       return thread;
     });
+    // A disarmed drain leaves the queue at once, and the thread ends once the queue has been empty for a keep-alive.
+    // A keep-alive as long as the idle timeout also spares the thread from waking up while it waits for an armed
+    // drain (it would wake once per keep-alive otherwise).
     timer.setRemoveOnCancelPolicy(true);
-    timer.setKeepAliveTime(1, TimeUnit.SECONDS);
+    timer.setKeepAliveTime(Math.max(idleTimeoutNanos, TimeUnit.MILLISECONDS.toNanos(100)), TimeUnit.NANOSECONDS);
     timer.allowCoreThreadTimeOut(true);
   }
 
