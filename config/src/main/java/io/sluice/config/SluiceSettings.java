@@ -1,6 +1,7 @@
 package io.sluice.config;
 
 import com.typesafe.config.Config;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** All of Sluice's settings, read from {@code sluice.*} and validated as a whole. */
@@ -10,6 +11,8 @@ public record SluiceSettings(
     PoolSettings dbPool,
     LimitSettings dbLimit,
     HttpSettings http,
+    JournalPoolSettings journalPool,
+    ClusterSettings cluster,
     ConnectionBudget budget) {
 
   /**
@@ -35,11 +38,16 @@ public record SluiceSettings(
     if (http.port() > 65535) {
       reader.fail("sluice.http.port", "is " + http.port() + " but must be at most 65535", null);
     }
-    ConnectionBudget budget = new ConnectionBudget(database.maxConnections(), Map.of("pool " + dbPool.name(),
-        dbPool.maxSize()));
+    JournalPoolSettings journalPool = JournalPoolSettings.read(reader);
+    ClusterSettings cluster = ClusterSettings.read(reader);
+    // In a fixed order, so the arithmetic reads the same on every start.
+    Map<String, Integer> pools = new LinkedHashMap<>();
+    pools.put("pool " + dbPool.name(), dbPool.maxSize());
+    pools.put("pool " + journalPool.name(), journalPool.maxSize());
+    ConnectionBudget budget = new ConnectionBudget(database.maxConnections(), pools);
     budget.check(reader);
     reader.throwIfInvalid();
-    return new SluiceSettings(mode, database, dbPool, dbLimit, http, budget);
+    return new SluiceSettings(mode, database, dbPool, dbLimit, http, journalPool, cluster, budget);
   }
 
   private static PoolSettings readPool(SettingsReader reader, String name) {

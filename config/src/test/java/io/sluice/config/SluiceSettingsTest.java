@@ -30,7 +30,7 @@ class SluiceSettingsTest {
     assertEquals(10, settings.dbPool().limit());
     assertEquals(Duration.ofSeconds(30), settings.dbPool().idleTimeout());
     assertTrue(settings.budget().fits());
-    assertEquals("pool db 10 = 10 <= sluice.database.max-connections 20", settings.budget().arithmetic());
+    assertEquals("pool db 10 + pool journal 4 = 14 <= sluice.database.max-connections 20", settings.budget().arithmetic());
   }
 
   @Test
@@ -94,7 +94,7 @@ class SluiceSettingsTest {
   void budgetExceededIsRefusedWithTheArithmetic() {
     SettingsException e = refused("sluice.database.max-connections = 8");
     assertTrue(e.getMessage().contains("sluice.database.max-connections is exceeded by the pools' worst case:"
-        + " pool db 10 = 10 > sluice.database.max-connections 8"), e.getMessage());
+        + " pool db 10 + pool journal 4 = 14 > sluice.database.max-connections 8"), e.getMessage());
   }
 
   @Test

@@ -12,6 +12,7 @@ import akka.http.javadsl.Http;
 import akka.http.javadsl.ServerBinding;
 import com.typesafe.config.Config;
 import io.sluice.config.SluiceSettings;
+import io.sluice.orchestrator.cluster.ClusterNode;
 import io.sluice.orchestrator.database.Database;
 import io.sluice.orchestrator.http.HttpApi;
 import io.sluice.orchestrator.pool.PoolSupervisor;
@@ -19,6 +20,7 @@ import io.sluice.persistence.GovernedPool;
 import io.sluice.persistence.HikariGovernedPool;
 import io.sluice.persistence.InstanceRegistry;
 import io.sluice.persistence.Migrations;
+import io.sluice.persistence.journal.JournalPool;
 import io.sluice.protocols.permit.PermitCommand;
 import kamon.Kamon;
 import java.net.InetAddress;
@@ -34,11 +36,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running service: the actor system, the governed pool with its supervisor, the database facade and the HTTP API.
- * Everything is released by Akka's coordinated shutdown, in phase order: HTTP unbinds, the instance row is stamped,
- * then the supervisor stops and only after it has stopped does the pool close. The order matters: the supervisor's
- * PostStop retires what is still leased (cancelling and aborting connections through the pool) and answers every
- * waiter SHUTTING_DOWN, which it cannot do on a closed pool.
+ * The running service: the actor system (a one-node cluster, see {@link ClusterNode}), the governed pool with its
+ * supervisor, the database facade, the journal pool of the event-sourced entities and the HTTP API. Everything is
+ * released by Akka's coordinated shutdown, in phase order: HTTP unbinds, the instance row is stamped, sharded entities
+ * stop and the node leaves its cluster, then the supervisor stops and only after it has stopped does the pool close.
+ * The order matters: the supervisor's PostStop retires what is still leased (cancelling and aborting connections
+ * through the pool) and answers every waiter SHUTTING_DOWN, which it cannot do on a closed pool. The journal pool
+ * closes last, once the actor system has terminated: the journal and snapshot-store actors are the last users of it.
  */
 public final class Sluice {
   private static final Logger log = LoggerFactory.getLogger(Sluice.class);
@@ -50,17 +54,20 @@ public final class Sluice {
   private final ServerBinding binding;
   private final String instanceId;
   private final Database database;
+  private final JournalPool journalPool;
 
-  private Sluice(ActorSystem<?> system, ServerBinding binding, String instanceId, Database database) {
+  private Sluice(ActorSystem<?> system, ServerBinding binding, String instanceId, Database database,
+      JournalPool journalPool) {
     this.system = system;
     this.binding = binding;
     this.instanceId = instanceId;
     this.database = database;
+    this.journalPool = journalPool;
   }
 
   /**
    * Validates the settings, runs the migrations (unless {@code sluice.database.migrate-on-start} is off), opens the
-   * pool, starts the actors and binds HTTP.
+   * pools, starts the actor system, joins it to itself as a one-node cluster, starts the actors and binds HTTP.
    *
    * @throws io.sluice.config.SettingsException naming every invalid key
    */
@@ -73,21 +80,31 @@ public final class Sluice {
       Migrations.run(settings.database());
     }
     GovernedPool pool = HikariGovernedPool.open(settings.database(), settings.dbPool());
+    JournalPool journalPool;
+    try {
+      journalPool = JournalPool.open(settings.database(), settings.journalPool());
+    } catch (RuntimeException e) {
+      pool.close();
+      throw e;
+    }
     CompletableFuture<ActorRef<PermitCommand>> supervisorRef = new CompletableFuture<>();
     ActorSystem<ServiceGuardian.Command> system;
     try {
-      system = ActorSystem.create(ServiceGuardian.create(
+      // From here on the journal pool closes when the system terminates.
+      system = ClusterNode.create(ServiceGuardian.create(
           Behaviors.supervise(PoolSupervisor.create(settings.dbPool(), pool, settings.dbLimit(), System::nanoTime))
               .onFailure(SupervisorStrategy.resume()),
-          "pool-" + settings.dbPool().name(), supervisorRef), "sluice", config);
+          "pool-" + settings.dbPool().name(), supervisorRef), "sluice", config, settings.cluster(), journalPool);
     } catch (RuntimeException e) {
       pool.close();
+      journalPool.close();
       throw e;
     }
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
     shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
         "stop-supervisor-then-close-pool-" + pool.name(), () -> stopSupervisorThenClose(system, pool));
     try {
+      ClusterNode.joinSelf(system).toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       ActorRef<PermitCommand> supervisor = supervisorRef.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       Database database = new Database(supervisor, pool,
           system.dispatchers().lookup(DispatcherSelector.fromConfig("sluice.jdbc-dispatcher")), system,
@@ -105,17 +122,17 @@ public final class Sluice {
                 return Done.getInstance();
               }));
       HttpApi api = new HttpApi(system, settings, instanceId, java.util.List.of(supervisor),
-          HttpApi.DEFAULT_STATS_TIMEOUT);
+          java.util.List.of(journalPool::stats), HttpApi.DEFAULT_STATS_TIMEOUT);
       ServerBinding binding = Http.get(system)
           .newServerAt(settings.http().host(), settings.http().port())
           .bind(api.routes())
           .toCompletableFuture()
           .get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
           .addToCoordinatedShutdown(Duration.ofSeconds(10), system);
-      log.info("Sluice started: instance={} mode={} http=http://{}:{}", instanceId,
+      log.info("Sluice started: instance={} mode={} http=http://{}:{} cluster={}", instanceId,
           settings.mode().name().toLowerCase(java.util.Locale.ROOT), binding.localAddress().getHostString(),
-          binding.localAddress().getPort());
-      return new Sluice(system, binding, instanceId, database);
+          binding.localAddress().getPort(), akka.cluster.typed.Cluster.get(system).selfMember().address());
+      return new Sluice(system, binding, instanceId, database, journalPool);
     } catch (Exception e) {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -162,6 +179,11 @@ public final class Sluice {
   /** The facade to the service's pool, for work that runs inside this process. */
   public Database database() {
     return database;
+  }
+
+  /** The pool the event journal and snapshot store use; for its stats ({@link JournalPool#stats()}). */
+  public JournalPool journalPool() {
+    return journalPool;
   }
 
   /** Runs coordinated shutdown and completes when the actor system has terminated. */

@@ -74,7 +74,7 @@ class SluiceServiceTest {
     JsonNode health = JSON.readTree(response.body());
     assertEquals("UP", health.get("status").asText());
     assertTrue(health.get("ready").asBoolean());
-    assertEquals("pool db 4 = 4 <= sluice.database.max-connections 20",
+    assertEquals("pool db 4 + pool journal 4 = 8 <= sluice.database.max-connections 20",
         health.get("budget").get("arithmetic").asText());
     assertEquals("db", health.get("pools").get(0).get("name").asText());
     // Slow start: an idle service sits at limit-control.initial-limit until work waits.

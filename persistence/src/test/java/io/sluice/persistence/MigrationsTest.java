@@ -48,6 +48,8 @@ class MigrationsTest {
     try (HikariGovernedPool pool = HikariGovernedPool.open(database, settings("sluice-test"))) {
       assertEquals(1, recordStartAndCount(pool));
     }
+    assertEquals(0, countRows(java.sql.DriverManager.getConnection(database.url(), "sa", ""), "\"event_journal\""),
+        "V3 (vendor h2) made the journal");
   }
 
   @Test
@@ -59,10 +61,35 @@ class MigrationsTest {
     }
     try (Connection observer = TestPostgres.observer();
         Statement statement = observer.createStatement();
+        ResultSet row = statement.executeQuery("SELECT h.success, to_regclass('event_journal') IS NOT NULL"
+            + " FROM flyway_schema_history h WHERE h.version = '3'")) {
+      assertTrue(row.next(), "V3 was applied");
+      assertTrue(row.getBoolean(1));
+      assertTrue(row.getBoolean(2), "V3 (vendor postgresql) made the journal");
+    }
+    try (Connection observer = TestPostgres.observer();
+        Statement statement = observer.createStatement();
         ResultSet row = statement.executeQuery(
             "SELECT success FROM flyway_schema_history WHERE version = '1'")) {
       assertTrue(row.next());
       assertTrue(row.getBoolean(1));
     }
+  }
+
+  /** Closes the connection. */
+  private static int countRows(Connection connection, String table) throws SQLException {
+    try (connection; Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery("SELECT count(*) FROM " + table)) {
+      rows.next();
+      return rows.getInt(1);
+    }
+  }
+
+  @Test
+  void anUnsupportedDatabaseIsRefusedBeforeFlywayRuns() {
+    IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> Migrations.run(new DatabaseSettings("jdbc:mysql://127.0.0.1/x?password=secret", "u", "p", 2, true)));
+    assertTrue(refused.getMessage().contains("jdbc:mysql://127.0.0.1/x"), refused.getMessage());
+    assertTrue(!refused.getMessage().contains("secret"), "the URL's parameters are not echoed");
   }
 }

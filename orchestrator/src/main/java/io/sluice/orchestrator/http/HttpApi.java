@@ -25,6 +25,7 @@ import akka.http.javadsl.server.Route;
 import akka.serialization.jackson.JacksonObjectMapperProvider;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.config.SluiceSettings;
+import io.sluice.protocols.journal.JournalPoolStats;
 import io.sluice.protocols.permit.GetPoolStats;
 import io.sluice.protocols.permit.PermitCommand;
 import io.sluice.protocols.permit.PoolStats;
@@ -38,6 +39,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import kamon.prometheus.PrometheusReporter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +48,11 @@ import org.slf4j.LoggerFactory;
  * {@code GET /health}, {@code /health/live}, {@code /health/ready}, {@code GET /v1/pools} and {@code GET /metrics}
  * (Prometheus text); JSON errors otherwise, also for a supervisor that does not answer (503) and for any unexpected
  * exception (500), so that clients never have to parse Akka HTTP's plain-text defaults.
+ *
+ * <p>{@code /v1/pools} is a JSON array: first one {@link PoolStats} per governed pool (its supervisor's answer), then
+ * one {@link JournalPoolStats} per pool outside the permits, today the event journal's ({@code "pool":"journal"}, with
+ * {@code physical}, {@code borrowed}, {@code borrows}, {@code idleDrains}, {@code activeTimers}, {@code drained}; no
+ * {@code limit}, since nothing grants permits for it).
  */
 public final class HttpApi {
   /** How long the health and pool views wait for each supervisor's stats in the running service. */
@@ -56,16 +63,29 @@ public final class HttpApi {
   private final SluiceSettings settings;
   private final String instanceId;
   private final List<ActorRef<PermitCommand>> supervisors;
+  private final List<Supplier<JournalPoolStats>> journalPools;
   private final Duration statsTimeout;
   private final ObjectMapper mapper;
 
   /** @param statsTimeout how long to wait for each supervisor's {@link PoolStats} before answering 503 */
   public HttpApi(ActorSystem<?> system, SluiceSettings settings, String instanceId,
       List<ActorRef<PermitCommand>> supervisors, Duration statsTimeout) {
+    this(system, settings, instanceId, supervisors, List.of(), statsTimeout);
+  }
+
+  /**
+   * @param journalPools the stats of the pools no supervisor governs (the event journal's), listed after the
+   *     supervisors' in {@code /v1/pools}; each is read on the request's thread, so it must not block
+   * @param statsTimeout how long to wait for each supervisor's {@link PoolStats} before answering 503
+   */
+  public HttpApi(ActorSystem<?> system, SluiceSettings settings, String instanceId,
+      List<ActorRef<PermitCommand>> supervisors, List<Supplier<JournalPoolStats>> journalPools,
+      Duration statsTimeout) {
     this.system = system;
     this.settings = settings;
     this.instanceId = instanceId;
     this.supervisors = List.copyOf(supervisors);
+    this.journalPools = List.copyOf(journalPools);
     this.statsTimeout = statsTimeout;
     this.mapper = JacksonObjectMapperProvider.get(system).getOrCreate("jackson-json", Optional.empty());
   }
@@ -101,7 +121,7 @@ public final class HttpApi {
             akka.http.javadsl.server.Directives.pathEndOrSingleSlash(() -> get(() ->
                 onSuccess(health(), h -> json(statusOf(h), h)))))),
         path(akka.http.javadsl.server.PathMatchers.segment("v1").slash("pools"), () -> get(() ->
-            onSuccess(allStats(), stats -> json(StatusCodes.OK, stats)))),
+            onSuccess(allStats(), stats -> json(StatusCodes.OK, withJournalPools(stats))))),
         path("metrics", () -> get(() -> complete(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, prometheusScrape())))),
         product.isEmpty() ? reject() : concat(product.get(0), product.subList(1, product.size()).toArray(Route[]::new)));
     return handleExceptions(exceptionHandler(), () -> handleRejections(rejectionHandler(), () -> routes));
@@ -182,6 +202,15 @@ public final class HttpApi {
     }
     return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
         .thenApply(done -> asks.stream().map(CompletableFuture::join).toList());
+  }
+
+  /** The supervisors' stats, then the ungoverned pools' (see the class comment). */
+  private List<Object> withJournalPools(List<PoolStats> governed) {
+    List<Object> entries = new ArrayList<>(governed);
+    for (Supplier<JournalPoolStats> journalPool : journalPools) {
+      entries.add(journalPool.get());
+    }
+    return entries;
   }
 
   /** The Prometheus reporter's latest snapshot; empty until its first tick. */
