@@ -81,14 +81,22 @@ class CampaignRequestValidatorTest {
     return assertInstanceOf(Validation.Invalid.class, validator.validate(request)).errors();
   }
 
+  private static ValidCampaign accepted(Validation<ValidCampaign> result) {
+    return assertInstanceOf(ValidCampaign.class, assertInstanceOf(Validation.Valid.class, result).value());
+  }
+
+  private static List<String> fieldsOf(Validation<ValidCampaign> result) {
+    List<FieldError> errors = assertInstanceOf(Validation.Invalid.class, result).errors();
+    return errors.stream().map(FieldError::field).toList();
+  }
+
   private List<String> fields(CreateCampaignRequest request) {
     return errors(request).stream().map(FieldError::field).toList();
   }
 
   @Test
   void aValidRequestBecomesACampaign() throws Exception {
-    ValidCampaign campaign = assertInstanceOf(Validation.Valid.class, validator.validate(valid())).value() instanceof
-        ValidCampaign c ? c : null;
+    ValidCampaign campaign = accepted(validator.validate(valid()));
     assertEquals("Spring renewals", campaign.name());
     assertEquals(new ValidCampaign.Owner("u-42", "ana@example.com"), campaign.owner());
     assertEquals(List.of("+17752345678", "+12128675309"), campaign.leads().stream().map(Lead::phone).toList());
@@ -183,15 +191,10 @@ class CampaignRequestValidatorTest {
   void importedLeadsReplaceTheRequestsOwn() throws Exception {
     List<Lead> imported = List.of(LeadValidator.validate("Eve", "+12128675309", null, Map.of(), "", 2,
         new ArrayList<>()).orElseThrow());
-    assertEquals(List.of("leads"), assertInstanceOf(Validation.Invalid.class,
-        validator.validate(valid(), imported)).errors().stream().map(e -> ((FieldError) e).field()).toList(),
+    assertEquals(List.of("leads"), fieldsOf(validator.validate(valid(), imported)),
         "a request cannot carry leads and import them too");
-    Validation<ValidCampaign> result = validator.validate(withLeads(valid(), null), imported);
-    assertEquals(imported, assertInstanceOf(Validation.Valid.class, result).value() instanceof ValidCampaign c
-        ? c.leads() : null);
-    assertEquals(List.of("leads"), assertInstanceOf(Validation.Invalid.class,
-        validator.validate(withLeads(valid(), null), List.of())).errors().stream()
-        .map(e -> ((FieldError) e).field()).toList());
+    assertEquals(imported, accepted(validator.validate(withLeads(valid(), null), imported)).leads());
+    assertEquals(List.of("leads"), fieldsOf(validator.validate(withLeads(valid(), null), List.of())));
   }
 
   @Test
