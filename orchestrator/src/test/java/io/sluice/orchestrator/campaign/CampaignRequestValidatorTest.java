@@ -198,6 +198,17 @@ class CampaignRequestValidatorTest {
   }
 
   @Test
+  void aValidCampaignSurvivesAkkasJacksonSerializersForTheJournal() throws Exception {
+    ValidCampaign campaign = accepted(validator.validate(valid()));
+    for (String binding : List.of("jackson-json", "jackson-cbor")) {
+      ObjectMapper journal = JacksonObjectMapperProvider.get(testKit.system()).getOrCreate(binding, Optional.empty());
+      assertEquals(campaign, journal.readValue(journal.writeValueAsBytes(campaign), ValidCampaign.class), binding);
+      RetryPolicy.Decision decision = new RetryPolicy.RetryAt(Instant.EPOCH);
+      assertEquals(decision, journal.readValue(journal.writeValueAsBytes(decision), RetryPolicy.RetryAt.class));
+    }
+  }
+
+  @Test
   void theOwnerAndRetryRulesBindFromJson() throws Exception {
     CreateCampaignRequest request = valid();
     assertEquals(new Owner("u-42", "ana@example.com"), request.owner());
