@@ -35,7 +35,7 @@ public record CampaignSettings(
     boolean enforced = reader.bool(KEY + "quiet-hours.enforced");
     LocalTime start = time(reader, config, KEY + "quiet-hours.start");
     LocalTime end = time(reader, config, KEY + "quiet-hours.end");
-    if (!end.isAfter(start)) {
+    if (start != null && end != null && !end.isAfter(start)) {
       reader.fail(KEY + "quiet-hours.end", "is " + end + " but must be after " + KEY + "quiet-hours.start " + start,
           null);
     }
@@ -48,13 +48,14 @@ public record CampaignSettings(
     return settings;
   }
 
+  /** The time at {@code key}, or null (with a problem recorded) when it is not one. */
   private static LocalTime time(SettingsReader reader, Config config, String key) {
     String raw = reader.string(key);
     try {
       return LocalTime.parse(raw);
     } catch (DateTimeParseException e) {
-      return config.hasPath(key) ? reader.fail(key, "is '" + raw + "' but must be a time like 08:00", LocalTime.MIN)
-          : LocalTime.MIN;
+      // A missing key was already recorded by string().
+      return config.hasPath(key) ? reader.fail(key, "is '" + raw + "' but must be a time like 08:00", null) : null;
     }
   }
 }

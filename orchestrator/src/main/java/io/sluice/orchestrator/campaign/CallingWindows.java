@@ -52,7 +52,8 @@ public final class CallingWindows {
     }
     List<CallingWindow> effective = new ArrayList<>();
     for (CallingWindow window : windows) {
-      CallingWindow clipped = quietHours.map(q -> window.clip(q.start(), q.end())).orElse(window);
+      CallingWindow clipped = quietHours.isPresent()
+          ? window.clip(quietHours.get().start(), quietHours.get().end()) : window;
       if (clipped != null) {
         effective.add(clipped);
       }

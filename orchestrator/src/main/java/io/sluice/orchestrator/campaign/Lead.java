@@ -1,6 +1,8 @@
 package io.sluice.orchestrator.campaign;
 
 import java.time.ZoneId;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -18,6 +20,7 @@ public record Lead(String name, String phone, List<ZoneId> zones, Map<String, St
       throw new IllegalArgumentException("a lead needs at least one zone");
     }
     zones = List.copyOf(zones);
-    metadata = Map.copyOf(metadata);
+    // Keeps the column order of an import.
+    metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
   }
 }

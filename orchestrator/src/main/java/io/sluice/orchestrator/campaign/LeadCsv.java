@@ -43,6 +43,8 @@ public final class LeadCsv {
   static final String NAME = "name";
   static final String PHONE = "phone";
   static final String TIMEZONE = "timezone";
+  /** Problems listed before reading stops: enough to fix a file, bounded for an answer. */
+  static final int MAX_ERRORS = 100;
   private static final Set<String> LEAD_COLUMNS = Set.of(NAME, PHONE, TIMEZONE);
 
   private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder()
@@ -134,7 +136,13 @@ public final class LeadCsv {
     Map<String, Long> firstRowByPhone = new HashMap<>();
     long rows = 0;
     for (CSVRecord record : parser) {
-      long row = record.getRecordNumber();
+      // Commons CSV numbers data records from 1; a spreadsheet shows the header as row 1.
+      long row = record.getRecordNumber() + 1;
+      if (errors.size() >= MAX_ERRORS) {
+        errors.add(new FieldError("file", (int) row, "has too many problems: reading stopped after "
+            + MAX_ERRORS));
+        return;
+      }
       if (++rows > maxRows) {
         errors.add(new FieldError("file", (int) row, "has more than " + maxRows + " rows"));
         return;

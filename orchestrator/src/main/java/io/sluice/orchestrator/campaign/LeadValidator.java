@@ -60,6 +60,15 @@ public final class LeadValidator {
     return Optional.of(new Lead(cleanName, PHONES.format(number.get(), PhoneNumberFormat.E164), zones, cleanMetadata));
   }
 
+  /**
+   * The E.164 form of a valid international number, or empty: for do-not-call entries, so that they match stored
+   * leads however the number was written.
+   */
+  public static Optional<String> e164(String phone) {
+    return parse(phone, "phone", null, new ArrayList<>())
+        .map(number -> PHONES.format(number, PhoneNumberFormat.E164));
+  }
+
   private static Optional<PhoneNumber> parse(String phone, String field, Integer row, List<FieldError> errors) {
     if (phone == null || phone.isBlank()) {
       errors.add(new FieldError(field, row, "is required"));
