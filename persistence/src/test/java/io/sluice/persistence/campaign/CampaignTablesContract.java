@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.protocols.campaign.CampaignStatus;
 import io.sluice.persistence.JdbcWork;
 import io.sluice.protocols.campaign.CallOutcome;
 import io.sluice.protocols.campaign.HotLead;
