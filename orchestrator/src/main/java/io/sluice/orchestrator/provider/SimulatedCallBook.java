@@ -37,7 +37,8 @@ final class SimulatedCallBook {
 
   record NewCall(Placement placement) implements Decision {}
 
-  record Replay(String callId) implements Decision {}
+  /** A key seen before: its first call, placed no second time; {@code failResponse} as for a new call. */
+  record Replay(String callId, boolean failResponse) implements Decision {}
 
   record AtCapacity() implements Decision {}
 
@@ -63,7 +64,7 @@ final class SimulatedCallBook {
   synchronized Decision place(String key, CallRequestBody request) {
     String known = callIdByKey.get(key);
     if (known != null) {
-      return new Replay(known);
+      return new Replay(known, failThisAnswer());
     }
     if (inFlight >= settings.concurrencyCap()) {
       return new AtCapacity();
@@ -75,13 +76,19 @@ final class SimulatedCallBook {
         any -> new LinkedHashSet<>()).add(key);
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
-    boolean fail = failNext > 0 || random.nextDouble() < settings.failureRate();
-    if (failNext > 0) {
-      failNext--;
-    }
+    boolean fail = failThisAnswer();
     ProviderEvent outcome = outcome(key, callId, request);
     return new NewCall(new Placement(callId, outcome, fail, random.nextDouble() < settings.dropRate(),
         random.nextDouble() < settings.duplicateRate()));
+  }
+
+  /** Whether the answer to a call placed (or replayed) is lost to a 500: a forced failure first, else by chance. */
+  private boolean failThisAnswer() {
+    if (failNext > 0) {
+      failNext--;
+      return true;
+    }
+    return random.nextDouble() < settings.failureRate();
   }
 
   synchronized void callEnded() {

@@ -100,7 +100,10 @@ public final class SimulatedProvider {
     return "http://127.0.0.1:" + port();
   }
 
-  /** The next {@code requests} new calls are placed but answered 500, as if the answer was lost. */
+  /**
+   * The next {@code requests} valid requests are answered 500 after the call was placed (or, for a known key, found),
+   * as if the answer was lost on the way.
+   */
   public void failNext(int requests) {
     book.failNext(requests);
   }
@@ -165,7 +168,9 @@ public final class SimulatedProvider {
     }
     SimulatedCallBook.Decision decision = book.place(key, request);
     if (decision instanceof SimulatedCallBook.Replay replay) {
-      return created(StatusCodes.OK, replay.callId());
+      return replay.failResponse()
+          ? error(StatusCodes.INTERNAL_SERVER_ERROR, "simulated failure after finding the call", null)
+          : created(StatusCodes.OK, replay.callId());
     }
     if (decision instanceof SimulatedCallBook.AtCapacity) {
       return error(StatusCodes.TOO_MANY_REQUESTS, "too many calls in progress", null)
