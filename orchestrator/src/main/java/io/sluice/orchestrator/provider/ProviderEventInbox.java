@@ -8,6 +8,7 @@ import io.sluice.persistence.provider.ProviderEvents;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -60,8 +61,10 @@ final class ProviderEventInbox {
             ProviderEvents.markProcessed(event.eventId(), clock.instant())))
         .handle((marked, error) -> {
           if (error != null) {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause()
+                : error;
             log.warn("provider event not processed, kept for redelivery: event={} call={} campaign={} lead={} "
-                + "error={}", event.eventId(), event.callId(), event.campaignId(), event.leadId(), error.toString());
+                + "error={}", event.eventId(), event.callId(), event.campaignId(), event.leadId(), cause.toString());
           }
           return Done.getInstance();
         });
