@@ -16,6 +16,9 @@ import akka.stream.Materializer;
 import io.sluice.orchestrator.signing.StandardWebhooks;
 import io.sluice.protocols.campaign.CallOutcome;
 import java.time.Clock;
+import kamon.Kamon;
+import kamon.metric.Instrument;
+import kamon.tag.TagSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -144,9 +147,12 @@ class ProviderWebhookRouteTest {
     long now = Instant.now().getEpochSecond();
     String forged = new StandardWebhooks(StandardWebhooks.generateSecret()).sign(event.eventId(), now, json(event));
 
+    long refusedBefore = rejected("bad_signature");
+
     Answer answer = post(event.eventId(), now, forged, json(event));
 
     assertEquals(401, answer.status(), answer.body());
+    assertEquals(refusedBefore + 1, rejected("bad_signature"));
     assertTrue(answer.body().contains("\"field\":\"webhook-signature\""), answer.body());
     assertEquals(0, InboxDatabase.rows(event.eventId()));
     assertTrue(consumed.isEmpty());
@@ -176,6 +182,12 @@ class ProviderWebhookRouteTest {
     assertField("eventId", postSigned("evt_other", good));
     assertEquals(0, InboxDatabase.rows(id));
     assertTrue(consumed.isEmpty());
+  }
+
+  /** The current count of {@code sluice.provider.events.rejected{reason}}. */
+  private static long rejected(String reason) {
+    return (Long) ((Instrument.Snapshotting<?>) Kamon.counter("sluice.provider.events.rejected")
+        .withTags(TagSet.of("reason", reason))).snapshot(false);
   }
 
   private static void assertField(String field, Answer answer) {
