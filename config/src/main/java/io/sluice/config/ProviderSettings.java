@@ -1,6 +1,7 @@
 package io.sluice.config;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import io.sluice.protocols.campaign.CallOutcome;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -9,6 +10,7 @@ import java.util.Base64;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The call provider Sluice places campaign calls with ({@code sluice.provider}): where it is, how hard to push it,
@@ -116,12 +118,22 @@ public record ProviderSettings(
     if (port > 65535) {
       reader.fail(key + "port", "is " + port + " but must be at most 65535", null);
     }
-    boolean enabled = config.hasPath(key + "enabled") && config.getBoolean(key + "enabled");
+    boolean enabled = read(reader, key + "enabled", () -> config.getBoolean(key + "enabled"), false);
+    long seed = read(reader, key + "seed", () -> config.getLong(key + "seed"), 1L);
     return new Simulated(enabled, port, reader.positiveDuration(key + "latency"), weights,
         reader.doubleAtLeast(key + "score-mean", 0.0), reader.doubleAtLeast(key + "score-stddev", 0.0),
         reader.fraction(key + "failure-rate"), reader.fraction(key + "drop-rate"),
         reader.fraction(key + "duplicate-rate"), reader.intAtLeast(key + "concurrency-cap", 1),
-        reader.positiveDuration(key + "retry-after"), config.hasPath(key + "seed") ? config.getLong(key + "seed") : 1L);
+        reader.positiveDuration(key + "retry-after"), seed);
+  }
+
+  /** A value of a type {@link SettingsReader} has no getter for; a wrong one is reported like any other. */
+  private static <T> T read(SettingsReader reader, String key, Supplier<T> getter, T placeholder) {
+    try {
+      return getter.get();
+    } catch (ConfigException e) {
+      return reader.fail(key, "is missing or invalid: " + e.getMessage(), placeholder);
+    }
   }
 
   private static String httpUrl(SettingsReader reader, String key) {

@@ -49,7 +49,7 @@ class ProviderSettingsTest {
   void invalidValuesAreRefusedByKeyWithoutEchoingSecrets() {
     String message = problems("sluice.provider { url = \"ftp://x\", calls-per-second = 0, min-backoff = 2s,"
         + " max-backoff = 1s, webhook-secret = \"whsec_not base64!\", api-key = \"sk-live-123\","
-        + " simulated { failure-rate = 1.5, port = 70000, outcome-weights { answered = -1 } } }");
+        + " simulated { enabled = maybe, failure-rate = 1.5, port = 70000, outcome-weights { answered = -1 } } }");
     assertTrue(message.contains("sluice.provider.url is 'ftp://x' but must be an http:// or https:// URL"), message);
     assertTrue(message.contains("sluice.provider.calls-per-second is 0 but must be at least 1"), message);
     assertTrue(message.contains("sluice.provider.max-backoff is PT1S but must not be below"), message);
@@ -57,6 +57,7 @@ class ProviderSettingsTest {
     assertTrue(message.contains("sluice.provider.simulated.failure-rate is 1.5 but must be at most 1.0"), message);
     assertTrue(message.contains("sluice.provider.simulated.port is 70000"), message);
     assertTrue(message.contains("sluice.provider.simulated.outcome-weights.answered is -1.0"), message);
+    assertTrue(message.contains("sluice.provider.simulated.enabled is missing or invalid"), message);
     assertFalse(message.contains("not base64!"), message);
     assertFalse(message.contains("sk-live-123"), message);
   }

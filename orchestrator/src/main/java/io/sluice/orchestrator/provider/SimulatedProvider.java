@@ -7,6 +7,7 @@ import static akka.http.javadsl.server.Directives.path;
 import static akka.http.javadsl.server.Directives.post;
 import static akka.http.javadsl.server.PathMatchers.segment;
 
+import akka.Done;
 import akka.actor.typed.ActorSystem;
 import akka.http.javadsl.Http;
 import akka.http.javadsl.ServerBinding;
@@ -87,7 +88,7 @@ public final class SimulatedProvider {
   }
 
   /** Unbinds; calls in progress still post their outcomes while the actor system runs. */
-  public CompletionStage<?> stop() {
+  public CompletionStage<Done> stop() {
     return binding.unbind();
   }
 
