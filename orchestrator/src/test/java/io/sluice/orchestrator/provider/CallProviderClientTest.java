@@ -130,9 +130,11 @@ class CallProviderClientTest {
     List<Instant> times = new ArrayList<>(provider.requestTimes());
     times.sort(null);
     assertEquals(15, times.size());
+    // Sent 200 ms apart; arrivals may bunch by a request from loopback and scheduling jitter on a loaded machine,
+    // while an unthrottled client would deliver all 15 within a few milliseconds.
     for (Instant start : times) {
       long inWindow = times.stream().filter(t -> !t.isBefore(start) && t.isBefore(start.plusSeconds(1))).count();
-      assertTrue(inWindow <= callsPerSecond + 1, "at most " + (callsPerSecond + 1) + " requests in a second, saw "
+      assertTrue(inWindow <= callsPerSecond + 2, "at most " + (callsPerSecond + 2) + " requests in a second, saw "
           + inWindow);
     }
     Duration span = Duration.between(times.get(0), times.get(times.size() - 1));
