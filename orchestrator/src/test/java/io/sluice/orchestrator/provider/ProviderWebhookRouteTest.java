@@ -21,6 +21,7 @@ import kamon.metric.Instrument;
 import kamon.tag.TagSet;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.UUID;
@@ -139,6 +140,31 @@ class ProviderWebhookRouteTest {
     Thread.sleep(200); // the consumer would have been called by now
     assertEquals(1, consumed.size(), "a redelivered event reaches the consumer no second time");
     assertEquals(1, InboxDatabase.rows(event.eventId()));
+  }
+
+  @Test
+  void concurrentDeliveriesOfOneEventAreTakenOnce() throws Exception {
+    ProviderEvent event = event();
+    List<CompletableFuture<Answer>> deliveries = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      deliveries.add(CompletableFuture.supplyAsync(() -> {
+        try {
+          return postSigned(event.eventId(), json(event));
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }));
+    }
+    List<Integer> statuses = new ArrayList<>();
+    for (CompletableFuture<Answer> delivery : deliveries) {
+      statuses.add(delivery.get(10, TimeUnit.SECONDS).status());
+    }
+
+    statuses.sort(null);
+    assertEquals(List.of(200, 200, 200, 200, 200, 202), statuses);
+    eventually(() -> assertEquals(1, InboxDatabase.processed(event.eventId())));
+    Thread.sleep(200);
+    assertEquals(List.of(event), List.copyOf(consumed));
   }
 
   @Test
