@@ -64,7 +64,7 @@ public final class CallProviderClient {
   private final BoundedSourceQueue<Attempt> queue;
 
   /** One HTTP request of a call, waiting for its turn under the rate limit. */
-  private record Attempt(PlaceCall call, int number, CompletableFuture<Answer> answer) {}
+  private record Attempt(PlaceCall call, byte[] body, int number, CompletableFuture<Answer> answer) {}
 
   /**
    * What one request produced, when it is not a transient failure (those fail the stage, which is what
@@ -97,8 +97,14 @@ public final class CallProviderClient {
    *     refused the request itself, and with {@link ProviderQueueFullException} when the rate-limit queue is full
    */
   public CompletionStage<PlaceCallResult> placeCall(PlaceCall call) {
+    byte[] body;
+    try {
+      body = mapper.writeValueAsBytes(CallRequestBody.of(call));
+    } catch (JsonProcessingException e) {
+      return CompletableFuture.failedFuture(new CallProviderException("cannot write the call request", false, e));
+    }
     AtomicInteger attempts = new AtomicInteger();
-    return Patterns.retry(() -> attempt(call, attempts.incrementAndGet()), settings.maxRetries(),
+    return Patterns.retry(() -> attempt(call, body, attempts.incrementAndGet()), settings.maxRetries(),
             settings.minBackoff(), settings.maxBackoff(), BACKOFF_JITTER, system)
         .thenCompose(answer -> answer instanceof Final done
             ? CompletableFuture.completedFuture(done.result())
@@ -110,8 +116,8 @@ public final class CallProviderClient {
     queue.complete();
   }
 
-  private CompletionStage<Answer> attempt(PlaceCall call, int number) {
-    Attempt attempt = new Attempt(call, number, new CompletableFuture<>());
+  private CompletionStage<Answer> attempt(PlaceCall call, byte[] body, int number) {
+    Attempt attempt = new Attempt(call, body, number, new CompletableFuture<>());
     QueueOfferResult offered = queue.offer(attempt);
     if (offered.isEnqueued()) {
       return attempt.answer();
@@ -127,7 +133,7 @@ public final class CallProviderClient {
     PlaceCall call = attempt.call();
     HttpRequest request = HttpRequest.POST(callsUrl)
         .addHeader(RawHeader.create("Idempotency-Key", call.idempotencyKey()))
-        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, json(CallRequestBody.of(call))));
+        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, attempt.body()));
     if (!settings.apiKey().isEmpty()) {
       request = request.addHeader(Authorization.oauth2(settings.apiKey()));
     }
@@ -212,14 +218,6 @@ public final class CallProviderClient {
       // not JSON: fall back to the status line
     }
     return response.status().reason();
-  }
-
-  private byte[] json(Object value) {
-    try {
-      return mapper.writeValueAsBytes(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot serialize " + value.getClass().getSimpleName(), e);
-    }
   }
 
   private static String describe(Throwable error) {
