@@ -1,0 +1,90 @@
+package io.sluice.persistence.provider;
+
+import io.sluice.persistence.JdbcWork;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The {@code provider_event} table (migration V6): the inbox of the call provider's outcome events. The primary key on
+ * the event id deduplicates redeliveries; {@code processed_at} marks events the campaign side has taken.
+ */
+public final class ProviderEvents {
+  /** SQLSTATE of a unique-constraint violation, the same on PostgreSQL and H2. */
+  private static final String UNIQUE_VIOLATION = "23505";
+
+  private ProviderEvents() {}
+
+  /**
+   * Stores the event unless its id is already stored; answers whether this call stored it. The insert runs under a
+   * savepoint so that a concurrent duplicate, refused by the primary key, leaves the transaction usable on PostgreSQL.
+   */
+  public static JdbcWork<Boolean> recordIfNew(ProviderEventRow row) {
+    return connection -> {
+      Savepoint beforeInsert = connection.setSavepoint();
+      try (PreparedStatement insert = connection.prepareStatement(
+          "INSERT INTO provider_event (event_id, call_id, campaign_id, lead_id, attempt, status, payload, received_at)"
+              + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+        insert.setString(1, row.eventId());
+        insert.setString(2, row.callId());
+        insert.setString(3, row.campaignId());
+        insert.setString(4, row.leadId());
+        insert.setInt(5, row.attempt());
+        insert.setString(6, row.status());
+        insert.setString(7, row.payload());
+        insert.setObject(8, utc(row.receivedAt()));
+        insert.executeUpdate();
+        connection.releaseSavepoint(beforeInsert);
+        return true;
+      } catch (SQLException e) {
+        if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+          throw e;
+        }
+        connection.rollback(beforeInsert);
+        return false;
+      }
+    };
+  }
+
+  /** Stamps the event as taken by the campaign side; answers the rows changed (0 if already stamped or unknown). */
+  public static JdbcWork<Integer> markProcessed(String eventId, Instant at) {
+    return connection -> {
+      try (PreparedStatement update = connection.prepareStatement(
+          "UPDATE provider_event SET processed_at = ? WHERE event_id = ? AND processed_at IS NULL")) {
+        update.setObject(1, utc(at));
+        update.setString(2, eventId);
+        return update.executeUpdate();
+      }
+    };
+  }
+
+  /** The oldest {@code limit} events stored but never processed, oldest first. */
+  public static JdbcWork<List<ProviderEventRow>> unprocessed(int limit) {
+    return connection -> {
+      try (PreparedStatement query = connection.prepareStatement(
+          "SELECT event_id, call_id, campaign_id, lead_id, attempt, status, payload, received_at FROM provider_event"
+              + " WHERE processed_at IS NULL ORDER BY received_at, event_id FETCH FIRST ? ROWS ONLY")) {
+        query.setInt(1, limit);
+        List<ProviderEventRow> rows = new ArrayList<>();
+        try (ResultSet result = query.executeQuery()) {
+          while (result.next()) {
+            rows.add(new ProviderEventRow(result.getString(1), result.getString(2), result.getString(3),
+                result.getString(4), result.getInt(5), result.getString(6), result.getString(7),
+                result.getObject(8, OffsetDateTime.class).toInstant()));
+          }
+        }
+        return rows;
+      }
+    };
+  }
+
+  private static OffsetDateTime utc(Instant at) {
+    return OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
+  }
+}
