@@ -41,11 +41,12 @@ final class ProviderEventInbox {
     this.clock = clock;
   }
 
-  /** Stores the event; answers false if its id was already stored (a redelivery). */
-  CompletionStage<Boolean> record(ProviderEvent event, String payload) {
+  /** Stores the event if it reports a call Sluice placed and was not stored before. */
+  CompletionStage<ProviderEvents.Recorded> record(ProviderEvent event, String payload) {
     ProviderEventRow row = new ProviderEventRow(event.eventId(), event.callId(), event.campaignId(), event.leadId(),
         event.attempt(), event.status().name(), payload, clock.instant());
-    return database.withConnection(permitHolder, OWNER, "record-event", ProviderEvents.recordIfNew(row));
+    return database.withConnection(permitHolder, OWNER, "record-event",
+        ProviderEvents.recordIfKnownAndNew(row, event.idempotencyKey()));
   }
 
   /** Hands the stored event to the consumer, then stamps it processed; failures leave it for the next start-up. */

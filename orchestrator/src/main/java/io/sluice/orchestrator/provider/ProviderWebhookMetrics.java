@@ -13,7 +13,7 @@ import kamon.tag.TagSet;
  */
 final class ProviderWebhookMetrics {
   /** Why an event was refused; the lower-case name is the {@code reason} tag. */
-  enum Rejection { MISSING_HEADERS, BAD_TIMESTAMP, STALE_TIMESTAMP, FUTURE_TIMESTAMP, BAD_SIGNATURE, MALFORMED,
+  enum Rejection { MISSING_HEADERS, BAD_TIMESTAMP, STALE_TIMESTAMP, FUTURE_TIMESTAMP, BAD_SIGNATURE, MALFORMED, UNKNOWN_CALL,
     STORAGE_UNAVAILABLE }
 
   private final Counter accepted;

@@ -26,6 +26,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.orchestrator.database.Database;
 import io.sluice.orchestrator.provider.ProviderWebhookMetrics.Rejection;
 import io.sluice.orchestrator.signing.StandardWebhooks;
+import io.sluice.persistence.provider.ProviderEvents;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -115,7 +116,11 @@ public final class ProviderWebhookRoute {
         return complete(json(StatusCodes.SERVICE_UNAVAILABLE, "cannot store the event now; deliver it again", null)
             .addHeader(RetryAfter.create(5L)));
       }
-      if (!stored.get()) {
+      if (stored.get() == ProviderEvents.Recorded.UNKNOWN_CALL) {
+        return refuse(Rejection.UNKNOWN_CALL, StatusCodes.NOT_FOUND, "no call was placed under this idempotency key"
+            + " for this campaign and lead", "idempotencyKey", id);
+      }
+      if (stored.get() == ProviderEvents.Recorded.DUPLICATE) {
         log.debug("provider event redelivered, ignored: event={} call={}", id, event.callId());
         metrics.duplicate();
         return complete(json(StatusCodes.OK, "duplicate", null));

@@ -21,6 +21,42 @@ public final class ProviderEvents {
 
   private ProviderEvents() {}
 
+  /** What {@link #recordIfKnownAndNew} did with an event. */
+  public enum Recorded {
+    STORED,
+    /** Its id was stored before: a redelivery. */
+    DUPLICATE,
+    /** No lead attempt of that campaign was placed under the event's idempotency key: nothing stored. */
+    UNKNOWN_CALL
+  }
+
+  /**
+   * Stores the event if it reports a call Sluice placed (a lead attempt claimed under the event's idempotency key)
+   * and its id is new, in one unit of work.
+   */
+  public static JdbcWork<Recorded> recordIfKnownAndNew(ProviderEventRow row, String idempotencyKey) {
+    return connection -> {
+      long leadId;
+      try {
+        leadId = Long.parseLong(row.leadId());
+      } catch (NumberFormatException e) {
+        return Recorded.UNKNOWN_CALL;
+      }
+      try (PreparedStatement known = connection.prepareStatement("SELECT 1 FROM campaign_lead"
+          + " WHERE campaign_id = ? AND lead_id = ? AND idempotency_key = ?")) {
+        known.setString(1, row.campaignId());
+        known.setLong(2, leadId);
+        known.setString(3, idempotencyKey);
+        try (ResultSet found = known.executeQuery()) {
+          if (!found.next()) {
+            return Recorded.UNKNOWN_CALL;
+          }
+        }
+      }
+      return recordIfNew(row).run(connection) ? Recorded.STORED : Recorded.DUPLICATE;
+    };
+  }
+
   /**
    * Stores the event unless its id is already stored; answers whether this call stored it. The insert runs under a
    * savepoint so that a concurrent duplicate, refused by the primary key, leaves the transaction usable on PostgreSQL.
