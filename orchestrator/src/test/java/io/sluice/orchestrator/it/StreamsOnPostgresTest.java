@@ -18,9 +18,12 @@ import io.sluice.persistence.JdbcQuery;
 import io.sluice.protocols.permit.LeaseKind;
 import io.sluice.protocols.permit.PoolStats;
 import io.sluice.protocols.permit.RejectReason;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -117,6 +120,40 @@ class StreamsOnPostgresTest {
     queue.cancel();
     PoolStats stats = settled(db, SETTLE);
     assertEquals(1, stats.counters().released());
+    assertEquals(0, stats.counters().failedWork());
+  }
+
+  @Test
+  void aStreamCancelledWhileWaitingForItsPermitReturnsItOnceGranted() throws Exception {
+    GovernedPostgres db = pool(2, Duration.ofSeconds(30));
+    // Every permit busy for a second, so the stream's request waits in the queue.
+    List<CompletableFuture<Integer>> busy = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      busy.add(db.database.withConnection(null, "busy-" + i, "pg-sleep", connection -> {
+        try (Statement statement = connection.createStatement()) {
+          statement.execute("SELECT pg_sleep(1)");
+          return 1;
+        }
+      }).toCompletableFuture());
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (db.stats().granted() < 4 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    SinkQueueWithCancel<Row> queue = db.database.stream(reader("impatient"), rowsAfter(TABLE, 0))
+        .runWith(Sink.queue(), testKit.system());
+    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (db.stats().waiting() == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertEquals(1, db.stats().waiting(), "the stream waits for a permit");
+    queue.cancel();
+    for (CompletableFuture<Integer> work : busy) {
+      assertEquals(1, work.get(10, TimeUnit.SECONDS));
+    }
+    PoolStats stats = settled(db, SETTLE);
+    assertEquals(5, stats.counters().acquired(), "the stream was granted after the sleepers");
+    assertEquals(5, stats.counters().released(), "and gave its permit back unused");
     assertEquals(0, stats.counters().failedWork());
   }
 
