@@ -178,7 +178,8 @@ public final class Database {
    * {@link PermitUnavailableException} LONG_LIVED_CAP); a SHORT lease is revoked at max-hold, which fails the stream
    * with {@link LeaseRevokedException}. The statement runs with autocommit off and the query's fetch size, so
    * PostgreSQL reads through a cursor as downstream demands; completion, failure and cancellation all close the
-   * cursor, roll back, give the connection back and release the permit exactly once. See {@link QueryStream}.
+   * cursor, roll back, give the connection back and release the permit exactly once. A holder that stops takes the
+   * permit back too: its connection is aborted and the stream fails at its next read. See {@link QueryStream}.
    */
   public <T> Source<T, NotUsed> stream(PermitRequest request, JdbcQuery<T> query) {
     return QueryStream.source(() -> lease(request), query);

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A permit and its connection (autocommit off) held by a stream between its steps. Every step runs on the JDBC
- * dispatcher, one at a time (the streams never overlap two steps), and the lease is released exactly once.
+ * dispatcher, strictly one after the other (a JDBC connection is not for concurrent use), and the lease is released
+ * exactly once.
  *
  * <p>The release reports no latency to the supervisor: a stream's lifetime is set by its consumer, not by the
  * database, and must not move the adaptive limit's baseline.
@@ -34,6 +35,8 @@ final class LeasedConnection {
   private final ActorRef<PermitCommand> supervisor;
   private final Executor jdbcExecutor;
   private final AtomicBoolean released = new AtomicBoolean();
+  /** The last step asked for; the next one starts when it ends. */
+  private CompletableFuture<?> previous = CompletableFuture.completedFuture(null);
 
   LeasedConnection(Lease lease, Connection connection, GovernedPool pool, ActorRef<PermitCommand> supervisor,
       Executor jdbcExecutor) {
@@ -49,42 +52,43 @@ final class LeasedConnection {
   }
 
   /**
-   * Runs one blocking step on the JDBC dispatcher. A failure comes back unwrapped, as a {@link LeaseRevokedException}
-   * if the supervisor took the lease back (its connection was aborted under the step).
+   * Runs one blocking step on the JDBC dispatcher once the step before it has ended, whatever its outcome: a close
+   * asked for while a read is still fetching (downstream cancelled meanwhile) waits for that read instead of closing
+   * the result set under it. A failure comes back unwrapped, as a {@link LeaseRevokedException} if the supervisor took
+   * the lease back (its connection was aborted under the step).
    */
-  <T> CompletionStage<T> step(JdbcWork<T> work) {
+  synchronized <T> CompletionStage<T> step(JdbcWork<T> work) {
     CompletableFuture<T> result = new CompletableFuture<>();
-    Runnable run = () -> {
+    previous.whenComplete((ignored, error) -> {
       try {
-        result.complete(work.run(connection));
-      } catch (Throwable e) {
-        result.completeExceptionally(explain(e));
+        jdbcExecutor.execute(() -> {
+          try {
+            result.complete(work.run(connection));
+          } catch (Throwable e) {
+            result.completeExceptionally(explain(e));
+          }
+        });
+      } catch (RejectedExecutionException e) {
+        result.completeExceptionally(e);
       }
-    };
-    try {
-      jdbcExecutor.execute(run);
-    } catch (RejectedExecutionException e) {
-      result.completeExceptionally(e);
-    }
+    });
+    previous = result;
     return result;
   }
 
   /**
-   * Rolls back whatever is uncommitted, gives the connection back and releases the permit, on the JDBC dispatcher (or
-   * here, if it no longer accepts work: the permit must come back). Only the first call does anything.
+   * After the last step: rolls back whatever is uncommitted, gives the connection back and releases the permit, on
+   * the JDBC dispatcher, or on the calling thread if the dispatcher no longer accepts work (the system is stopping:
+   * the permit must still come back). Only the first call does anything.
    */
   CompletionStage<Done> release(boolean failed) {
-    CompletableFuture<Done> done = new CompletableFuture<>();
-    Runnable run = () -> {
+    return step(connection -> {
       releaseNow(failed);
-      done.complete(Done.getInstance());
-    };
-    try {
-      jdbcExecutor.execute(run);
-    } catch (RejectedExecutionException e) {
-      run.run();
-    }
-    return done;
+      return Done.getInstance();
+    }).exceptionally(rejected -> {
+      releaseNow(failed);
+      return Done.getInstance();
+    });
   }
 
   private void releaseNow(boolean failed) {
