@@ -39,7 +39,7 @@ final class QueryStream {
         .mapConcat(rows -> rows);
   }
 
-  /** An executed query on a leased connection; its steps never overlap (the stage asks for one read at a time). */
+  /** An executed query on a leased connection; its fields are touched only in its steps, which run one at a time. */
   private static final class Cursor<T> {
     private final LeasedConnection leased;
     private final JdbcQuery<T> query;

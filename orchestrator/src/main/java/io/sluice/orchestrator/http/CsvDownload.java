@@ -42,8 +42,10 @@ import org.slf4j.LoggerFactory;
  * there: a source that cannot start, typically because no database permit was free ({@link
  * PermitUnavailableException}), is answered 503 as a JSON error instead of a truncated 200. From then on the body is
  * back-pressured by the client's connection: a client that disconnects mid-download makes Akka HTTP cancel the
- * entity, which cancels the rows' source and so gives its permit back. A failure after the first row can only cut
- * the chunked body short (the status is already sent), which the client sees as an incomplete download.
+ * entity, which cancels the rows' source and so gives its permit back. A client gone before the first row never
+ * subscribes to the rest of the rows: Akka cancels them after {@code akka.stream.materializer.subscription-timeout}
+ * (5 s by default), which gives the permit back too. A failure after the first row can only cut the chunked body
+ * short (the status is already sent), which the client sees as an incomplete download.
  */
 public final class CsvDownload {
   private static final Logger log = LoggerFactory.getLogger(CsvDownload.class);
