@@ -179,7 +179,9 @@ public final class Database {
    * with {@link LeaseRevokedException}. The statement runs with autocommit off and the query's fetch size, so
    * PostgreSQL reads through a cursor as downstream demands; completion, failure and cancellation all close the
    * cursor, roll back, give the connection back and release the permit exactly once. A holder that stops takes the
-   * permit back too: its connection is aborted and the stream fails at its next read. See {@link QueryStream}.
+   * permit back too: its connection is aborted and the stream fails at its next read. A cancelled source closes its
+   * cursor asynchronously, so a downstream that ends early (a {@code take(n)}) may complete a moment before the permit
+   * is back: a stream started right after may still meet the long-lived cap. See {@link QueryStream}.
    */
   public <T> Source<T, NotUsed> stream(PermitRequest request, JdbcQuery<T> query) {
     return QueryStream.source(() -> lease(request), query);
@@ -188,7 +190,8 @@ public final class Database {
   /**
    * A sink that writes every element with {@code batch}, in JDBC batches, all in ONE transaction under ONE permit
    * asked for when the sink is materialized: committed when the upstream completes, rolled back when it fails or a
-   * statement fails, so a failed import stores nothing. Materializes the number of elements written, or the failure.
+   * statement fails, so a failed import stores nothing. Materializes the number of elements written, or the failure,
+   * once the permit has been released.
    * Ask with {@link PermitRequest#forStream}, as for {@link #stream}. See {@link BulkWrite}.
    */
   public <T> Sink<T, CompletionStage<Long>> bulkWrite(PermitRequest request, JdbcBatch<T> batch) {
