@@ -47,10 +47,6 @@ final class LeasedConnection {
     this.jdbcExecutor = jdbcExecutor;
   }
 
-  Lease lease() {
-    return lease;
-  }
-
   /**
    * Runs one blocking step on the JDBC dispatcher once the step before it has ended, whatever its outcome: a close
    * asked for while a read is still fetching (downstream cancelled meanwhile) waits for that read instead of closing
