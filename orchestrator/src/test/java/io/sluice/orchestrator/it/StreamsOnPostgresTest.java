@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.javadsl.Behaviors;
 import akka.stream.javadsl.Sink;
 import akka.stream.javadsl.SinkQueueWithCancel;
 import io.sluice.orchestrator.database.LeaseRevokedException;
@@ -249,6 +251,34 @@ class StreamsOnPostgresTest {
     }
     assertInstanceOf(LeaseRevokedException.class, failure, "the stream failed once its buffered rows were out");
     assertEquals(0, settled(db, SETTLE).granted());
+  }
+
+  @Test
+  void aStoppedHolderTakesTheLongLivedPermitBackAndFailsTheStream() throws Exception {
+    GovernedPostgres db = pool(2, Duration.ofSeconds(30));
+    ActorRef<Void> holder = testKit.spawn(Behaviors.<Void>empty());
+    SinkQueueWithCancel<Row> queue = db.database
+        .stream(PermitRequest.forStream(holder, "export-1", "held"), rowsAfter(TABLE, 0).withFetchSize(100))
+        .runWith(Sink.queue(), testKit.system());
+    assertEquals(1, queue.pull().toCompletableFuture().get(10, TimeUnit.SECONDS).orElseThrow().id());
+    testKit.stop(holder);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (db.stats().counters().holderDied() == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals(0, db.stats().granted(), "the holder's death took the permit back");
+    Throwable failure = null;
+    for (int pulled = 1; failure == null && pulled <= ROWS; pulled++) {
+      try {
+        if (queue.pull().toCompletableFuture().get(10, TimeUnit.SECONDS).isEmpty()) {
+          break;
+        }
+      } catch (ExecutionException e) {
+        failure = rootCauseBelow(e, LeaseRevokedException.class);
+      }
+    }
+    assertInstanceOf(LeaseRevokedException.class, failure, "the aborted cursor failed the stream");
+    assertEquals(1, db.stats().counters().holderDied());
   }
 
   private static Throwable rootCause(Throwable thrown) {
