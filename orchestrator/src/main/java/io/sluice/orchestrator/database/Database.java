@@ -1,11 +1,16 @@
 package io.sluice.orchestrator.database;
 
+import akka.NotUsed;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.javadsl.Behaviors;
+import akka.stream.javadsl.Sink;
+import akka.stream.javadsl.Source;
 import io.sluice.persistence.GovernedPool;
+import io.sluice.persistence.JdbcBatch;
+import io.sluice.persistence.JdbcQuery;
 import io.sluice.persistence.JdbcWork;
 import io.sluice.protocols.permit.Acquire;
 import io.sluice.protocols.permit.GiveUp;
@@ -39,6 +44,9 @@ import org.slf4j.LoggerFactory;
  * request itself; as a backstop against a lost answer the facade sweeps, about once a second while anything is
  * pending, the requests unanswered {@link #REPLY_GRACE} past their max wait: each fails TIMED_OUT and a {@link GiveUp}
  * brings back a grant that may still come. A stopped supervisor fails every pending request at once.
+ *
+ * <p>Besides units of work, the facade serves streams that hold one permit for their whole life: {@link #stream}
+ * (rows read through a cursor with back-pressure) and {@link #bulkWrite} (elements written in one transaction).
  */
 public final class Database {
   private static final Logger log = LoggerFactory.getLogger(Database.class);
@@ -160,6 +168,57 @@ public final class Database {
   }
 
   public <T> CompletionStage<T> withConnection(PermitRequest request, JdbcWork<T> work) {
+    return underPermit(request, (lease, result) -> runUnderLease(lease, work, result));
+  }
+
+  /**
+   * Streams the rows of {@code query} under ONE permit held for the stream's whole life, asked for when the source is
+   * materialized (each materialization asks its own). Ask with {@link PermitRequest#forStream}: a LONG_LIVED lease is
+   * exempt from the max-hold check but capped by {@code max-long-lived} (beyond the cap the stream fails at once with
+   * {@link PermitUnavailableException} LONG_LIVED_CAP); a SHORT lease is revoked at max-hold, which fails the stream
+   * with {@link LeaseRevokedException}. The statement runs with autocommit off and the query's fetch size, so
+   * PostgreSQL reads through a cursor as downstream demands; completion, failure and cancellation all close the
+   * cursor, roll back, give the connection back and release the permit exactly once. A holder that stops takes the
+   * permit back too: its connection is aborted and the stream fails at its next read. A cancelled source closes its
+   * cursor asynchronously, so a downstream that ends early (a {@code take(n)}) may complete a moment before the permit
+   * is back: a stream started right after may still meet the long-lived cap. See {@link QueryStream}.
+   */
+  public <T> Source<T, NotUsed> stream(PermitRequest request, JdbcQuery<T> query) {
+    return QueryStream.source(() -> lease(request), query);
+  }
+
+  /**
+   * A sink that writes every element with {@code batch}, in JDBC batches, all in ONE transaction under ONE permit
+   * asked for when the sink is materialized: committed when the upstream completes, rolled back when it fails or a
+   * statement fails, so a failed import stores nothing. Materializes the number of elements written, or the failure,
+   * once the permit has been released.
+   * Ask with {@link PermitRequest#forStream}, as for {@link #stream}. See {@link BulkWrite}.
+   */
+  public <T> Sink<T, CompletionStage<Long>> bulkWrite(PermitRequest request, JdbcBatch<T> batch) {
+    return BulkWrite.sink(() -> lease(request), batch);
+  }
+
+  /** A permit and its connection, autocommit off, held until the returned lease is released. */
+  private CompletionStage<LeasedConnection> lease(PermitRequest request) {
+    return underPermit(request, this::openLeased);
+  }
+
+  private void openLeased(Lease lease, CompletableFuture<LeasedConnection> result) {
+    Connection connection = null;
+    try {
+      connection = pool.connectionFor(lease.id().value());
+      connection.setAutoCommit(false);
+      result.complete(new LeasedConnection(lease, connection, pool, supervisor, jdbcExecutor));
+    } catch (Throwable e) {
+      if (connection != null) {
+        pool.giveBack(lease.id().value(), connection);
+      }
+      supervisor.tell(new Release(lease.id(), null, true));
+      result.completeExceptionally(e);
+    }
+  }
+
+  private <T> CompletionStage<T> underPermit(PermitRequest request, UnderLease<T> work) {
     Duration requested = request.maxWait() == null ? defaultMaxWait : request.maxWait();
     if (requested.isNegative() || requested.isZero()) {
       return CompletableFuture.failedFuture(new PermitUnavailableException(pool.name(),
@@ -185,7 +244,7 @@ public final class Database {
 
   private <T> void runOnJdbcDispatcher(Lease lease, PendingRequests.Pending<T> request) {
     try {
-      jdbcExecutor.execute(() -> runUnderLease(lease, request.work(), request.result()));
+      jdbcExecutor.execute(() -> request.work().run(lease, request.result()));
     } catch (RejectedExecutionException e) {
       supervisor.tell(new Release(lease.id(), null, true));
       fail(request, e);

@@ -1,6 +1,5 @@
 package io.sluice.orchestrator.database;
 
-import io.sluice.persistence.JdbcWork;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +16,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * is scheduled is one flag; a request that finds it down raises it and asks for one.
  */
 final class PendingRequests {
-  /** A request awaiting its answer. */
-  record Pending<T>(JdbcWork<T> work, CompletableFuture<T> result, long giveUpAtNanos) {}
+  /** A request awaiting its answer: what runs under the permit once granted, and the caller's result. */
+  record Pending<T>(UnderLease<T> work, CompletableFuture<T> result, long giveUpAtNanos) {}
 
   private final ConcurrentHashMap<Long, Pending<?>> pending = new ConcurrentHashMap<>();
   private final AtomicBoolean sweeping = new AtomicBoolean();

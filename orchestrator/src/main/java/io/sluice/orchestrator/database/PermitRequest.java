@@ -19,6 +19,14 @@ public record PermitRequest(
     return new PermitRequest(holder, owner, purpose, LeaseKind.SHORT, Priority.NORMAL, null);
   }
 
+  /**
+   * A LONG_LIVED, NORMAL-priority request with the pool's default wait, for {@link Database#stream} and {@link
+   * Database#bulkWrite}: a stream lives as long as its consumer wants, so it must not be revoked at max-hold.
+   */
+  public static PermitRequest forStream(ActorRef<?> holder, String owner, String purpose) {
+    return new PermitRequest(holder, owner, purpose, LeaseKind.LONG_LIVED, Priority.NORMAL, null);
+  }
+
   public PermitRequest withPriority(Priority newPriority) {
     return new PermitRequest(holder, owner, purpose, kind, newPriority, maxWait);
   }

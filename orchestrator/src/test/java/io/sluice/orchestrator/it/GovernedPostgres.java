@@ -46,9 +46,19 @@ final class GovernedPostgres implements AutoCloseable {
    */
   GovernedPostgres(ActorTestKit testKit, int size, Duration idleTimeout, Duration maxHold, Duration connectionTimeout,
       LongSupplier nanoClock) {
+    this(testKit, size, 0, idleTimeout, maxHold, connectionTimeout, nanoClock);
+  }
+
+  /** A pool that also grants up to {@code maxLongLived} LONG_LIVED leases (streams); it must stay below size. */
+  GovernedPostgres(ActorTestKit testKit, int size, int maxLongLived, Duration maxHold) {
+    this(testKit, size, maxLongLived, Duration.ofSeconds(30), maxHold, Duration.ofSeconds(5), System::nanoTime);
+  }
+
+  private GovernedPostgres(ActorTestKit testKit, int size, int maxLongLived, Duration idleTimeout, Duration maxHold,
+      Duration connectionTimeout, LongSupplier nanoClock) {
     this.testKit = testKit;
     PoolSettings settings = new PoolSettings("db", applicationName, size, size, 10_000, Duration.ofSeconds(5),
-        maxHold, 0, idleTimeout, Duration.ofSeconds(1), connectionTimeout);
+        maxHold, maxLongLived, idleTimeout, Duration.ofSeconds(1), connectionTimeout);
     DatabaseSettings postgres =
         new DatabaseSettings(TestDatabase.URL, TestDatabase.USER, TestDatabase.PASSWORD, size, true);
     Migrations.run(postgres);
