@@ -1,5 +1,6 @@
 package io.sluice.persistence.campaign;
 
+import io.sluice.persistence.JdbcQuery;
 import io.sluice.persistence.JdbcWork;
 import io.sluice.protocols.campaign.CallOutcome;
 import io.sluice.protocols.campaign.HotLead;
@@ -326,8 +327,8 @@ public final class CampaignLeads {
   }
 
   /** Every hot lead, best first, as a query to stream (the download and the summary email's attachment). */
-  public static StreamingQuery<HotLead> hotLeads(String campaignId) {
-    return new StreamingQuery<>(HOT_LEADS, statement -> statement.setString(1, campaignId), CampaignLeads::hotLead);
+  public static JdbcQuery<HotLead> hotLeads(String campaignId) {
+    return JdbcQuery.of(HOT_LEADS, statement -> statement.setString(1, campaignId), CampaignLeads::hotLead);
   }
 
   private static HotLead hotLead(ResultSet row) throws SQLException {

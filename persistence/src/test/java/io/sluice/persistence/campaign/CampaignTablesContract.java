@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.protocols.campaign.CampaignStatus;
+import io.sluice.persistence.JdbcQuery;
 import io.sluice.persistence.JdbcWork;
 import io.sluice.protocols.campaign.CallOutcome;
 import io.sluice.protocols.campaign.HotLead;
@@ -269,14 +270,14 @@ abstract class CampaignTablesContract {
   }
 
   /** Runs a streaming query the way a cursor-based facade would: bound, with a fetch size, row by row. */
-  private static <T> List<T> stream(Connection connection, StreamingQuery<T> query) throws SQLException {
+  private static <T> List<T> stream(Connection connection, JdbcQuery<T> query) throws SQLException {
     List<T> rows = new ArrayList<>();
     try (PreparedStatement statement = connection.prepareStatement(query.sql())) {
       statement.setFetchSize(1);
-      query.binder().bind(statement);
+      query.parameters().bind(statement);
       try (ResultSet row = statement.executeQuery()) {
         while (row.next()) {
-          rows.add(query.mapper().map(row));
+          rows.add(query.rows().map(row));
         }
       }
     }
