@@ -1,6 +1,7 @@
 package io.sluice.config;
 
 import com.typesafe.config.Config;
+import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeParseException;
 
@@ -13,6 +14,9 @@ import java.time.format.DateTimeParseException;
  * @param maxConcurrentCalls the ceiling a campaign's own max-concurrent-calls may ask for
  * @param csvMaxBytes the largest CSV body read; a longer one is refused without reading the rest
  * @param insertBatchSize rows per JDBC batch when leads are written
+ * @param callSlotWait how long a dialled lead waits for a call slot before the attempt is put back
+ * @param retryLater how long a lead waits after an attempt that placed no call
+ * @param askTimeout how long the API and the webhook wait for a campaign entity's answer
  */
 public record CampaignSettings(
     boolean quietHoursEnforced,
@@ -21,7 +25,10 @@ public record CampaignSettings(
     int maxLeads,
     int maxConcurrentCalls,
     long csvMaxBytes,
-    int insertBatchSize) {
+    int insertBatchSize,
+    Duration callSlotWait,
+    Duration retryLater,
+    Duration askTimeout) {
 
   private static final String KEY = "sluice.campaigns.";
 
@@ -43,7 +50,10 @@ public record CampaignSettings(
         reader.intAtLeast(KEY + "max-leads", 1),
         reader.intAtLeast(KEY + "max-concurrent-calls", 1),
         reader.intAtLeast(KEY + "csv.max-bytes", 1),
-        reader.intAtLeast(KEY + "insert-batch-size", 1));
+        reader.intAtLeast(KEY + "insert-batch-size", 1),
+        reader.positiveDuration(KEY + "call-slot-wait"),
+        reader.positiveDuration(KEY + "retry-later"),
+        reader.positiveDuration(KEY + "ask-timeout"));
     reader.throwIfInvalid();
     return settings;
   }

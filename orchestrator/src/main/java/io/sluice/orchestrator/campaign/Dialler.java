@@ -7,8 +7,8 @@ import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.persistence.typed.javadsl.EffectFactories;
 import akka.persistence.typed.javadsl.ReplyEffect;
-import io.sluice.orchestrator.campaign.CallPlacer.Placement;
 import io.sluice.orchestrator.campaign.CallRefiner.Refinement;
+import io.sluice.orchestrator.provider.PlaceCallResult;
 import io.sluice.protocols.campaign.CallOutcome;
 import io.sluice.protocols.campaign.CallReport;
 import io.sluice.protocols.campaign.CampaignCommand;
@@ -79,7 +79,7 @@ final class Dialler {
 
   record SlotReplied(PermitReply reply) implements Step {}
 
-  record PlacementDone(long leadId, int attempt, Placement placement, Throwable failure) implements Step {}
+  record PlacementDone(long leadId, int attempt, PlaceCallResult placement, Throwable failure) implements Step {}
 
   record ReportReady(ReportOutcome command, LeadToDial lead, Throwable failure) implements Step {}
 
@@ -402,14 +402,14 @@ final class Dialler {
         settle(state, lead, done.attempt(), CallOutcome.FAILED, 0, null,
             "the provider did not place the call: " + done.failure().getMessage(), 0, null, false, null);
       }
-    } else if (done.placement() instanceof CallPlacer.Placed placed) {
+    } else if (done.placement() instanceof PlaceCallResult.Placed placed) {
       log.debug("campaign {} lead {} attempt {}: call {} placed", campaignId, done.leadId(), done.attempt(),
           placed.callId());
-    } else if (done.placement() instanceof CallPlacer.RateLimited limited) {
+    } else if (done.placement() instanceof PlaceCallResult.RateLimited limited) {
       releaseSlot(done.leadId(), false);
       ports.throttleCalls().accept(limited.retryAfter());
       withdraw(done.leadId(), done.attempt(), now().plus(limited.retryAfter()));
-    } else if (done.placement() instanceof CallPlacer.Refused refused && settling.add(done.leadId())) {
+    } else if (done.placement() instanceof PlaceCallResult.Permanent refused && settling.add(done.leadId())) {
       releaseSlot(done.leadId(), false);
       settle(state, lead, done.attempt(), CallOutcome.INVALID_NUMBER, 0, null, refused.reason(), 0, null, false,
           null);
