@@ -92,6 +92,23 @@ final class SettingsReader {
     }
   }
 
+  Duration nonNegativeDuration(String key) {
+    try {
+      Duration value = config.getDuration(key);
+      return value.isNegative() ? fail(key, "is " + value + " but must not be negative", Duration.ZERO) : value;
+    } catch (ConfigException e) {
+      return fail(key, describe(e), Duration.ZERO);
+    }
+  }
+
+  boolean bool(String key) {
+    try {
+      return config.getBoolean(key);
+    } catch (ConfigException e) {
+      return fail(key, describe(e), false);
+    }
+  }
+
   <E extends Enum<E>> E oneOf(String key, Class<E> type, E fallback) {
     String raw = string(key);
     for (E candidate : type.getEnumConstants()) {
