@@ -15,6 +15,11 @@ public interface PermitResource extends AutoCloseable {
 
   String name();
 
+  /** Where the resource's supervisor settings live, named in rejections so that the operator knows what to tune. */
+  default String settingsPath() {
+    return "sluice.pools." + name();
+  }
+
   /** Units the resource has at most: the supervisor never grants more permits than this at once. */
   int maxSize();
 

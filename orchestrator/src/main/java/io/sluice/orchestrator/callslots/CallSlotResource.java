@@ -31,6 +31,11 @@ public final class CallSlotResource implements PermitResource {
   }
 
   @Override
+  public String settingsPath() {
+    return "sluice." + CallSlotSettings.NAME;
+  }
+
+  @Override
   public int maxSize() {
     return capacity;
   }

@@ -187,7 +187,7 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
       grant(request, now, now);
     } else if (queue.size() >= settings.maxQueue()) {
       reject(request, RejectReason.QUEUE_FULL, "pool '" + settings.name() + "' already has " + queue.size()
-          + " requests waiting (sluice.pools." + settings.name() + ".max-queue = " + settings.maxQueue()
+          + " requests waiting (" + pool.settingsPath() + ".max-queue = " + settings.maxQueue()
           + "); all " + leases.size() + " permits are in use: retry later or lower the concurrency of the callers");
     } else {
       useHolder(request.holder());
@@ -318,8 +318,8 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
       interval.timedOut();
       endWait(w, RejectReason.TIMED_OUT, "no permit of pool '" + settings.name() + "' became free within "
           + AcquireValidation.cappedMaxWait(w.request) + " (limit " + currentLimit + ", " + leases.size()
-          + " granted, " + queue.size() + " still waiting): the database is the bottleneck; allow a longer maxWait"
-          + " or lower the callers' concurrency");
+          + " granted, " + queue.size() + " still waiting): the pool is the bottleneck; allow a longer maxWait or"
+          + " lower the callers' concurrency");
     });
     waitDeadline.fired(queue.earliestDeadline(), now);
     afterChange(now);
@@ -331,12 +331,13 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
     for (ActiveLease lease : leases.overdue(now)) {
       Duration heldFor = Duration.ofNanos(now - lease.grantedAt());
       counters.revokedAsLeak();
-      retire(lease, now);
+      boolean aborted = retire(lease, now);
       getContext().getLog().warn("lease revoked, held past max hold (leak): pool={} lease={} owner={} purpose={}"
           + " heldFor={} maxHold={}", settings.name(), lease.id(), lease.lease().owner(), lease.lease().purpose(),
           heldFor, lease.lease().maxHold());
       lease.request().replyTo().tell(new Revoked(lease.lease().id(), "held for " + heldFor + ", longer than max hold "
-          + lease.lease().maxHold() + " (sluice.pools." + settings.name() + ".max-hold); the connection was aborted"));
+          + lease.lease().maxHold() + " (" + pool.settingsPath() + ".max-hold)"
+          + (aborted ? "; the connection was aborted" : "")));
     }
     // Re-armed for the oldest lease still out before new grants can only add later deadlines.
     holdCheck.fired(leases.earliestHoldDeadline(), now);
@@ -505,8 +506,8 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
   }
 
   private String longLivedCapDetail() {
-    return "pool '" + settings.name() + "' already has " + leases.longLived() + " long-lived leases (sluice.pools."
-        + settings.name() + ".max-long-lived = " + settings.maxLongLived() + "); release one or raise the cap";
+    return "pool '" + settings.name() + "' already has " + leases.longLived() + " long-lived leases ("
+        + pool.settingsPath() + ".max-long-lived = " + settings.maxLongLived() + "); release one or raise the cap";
   }
 
   private PoolStats stats(long now) {
