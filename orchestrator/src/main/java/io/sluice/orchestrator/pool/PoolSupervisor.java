@@ -462,9 +462,13 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
    * on every request); when it fires it finds the pool busy, or counts again from when it last went idle.
    */
   private void wake() {
+    long now = nanoClock.getAsLong();
+    if (drained) {
+      // A throttle may have lapsed while drained, when its timer was cancelled: the limit is read afresh.
+      setLimit(limitAlgorithm.limit());
+    }
     drained = false;
     idleSince = -1;
-    long now = nanoClock.getAsLong();
     throttleEnd.ensureBy(throttle.endsAt(now), now);
     if (limitAlgorithm.adaptive() && !evaluating) {
       interval.start(now);

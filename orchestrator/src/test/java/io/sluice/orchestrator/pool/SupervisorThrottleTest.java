@@ -147,4 +147,18 @@ class SupervisorThrottleTest extends VirtualTimeSupervisorTest {
     timePasses(supervisor, Duration.ofMinutes(5));
     granted(calls);
   }
+
+  @Test
+  void aThrottleThatLapsesWhileDrainedNoLongerCapsTheNextWork() {
+    ActorRef<PermitCommand> supervisor = slots(4, 1);
+    TestProbe<PermitReply> calls = testKit.createTestProbe();
+    List<Granted> inFlight = grantAll(supervisor, calls, 2);
+    supervisor.tell(new Throttle(Duration.ofMinutes(1)));
+    inFlight.forEach(lease -> release(supervisor, lease));
+    timePasses(supervisor, IDLE_TIMEOUT);
+    assertTrue(stats(supervisor).drained());
+    timePasses(supervisor, Duration.ofMinutes(1));
+    grantAll(supervisor, calls, 4);
+    assertEquals(4, stats(supervisor).limit());
+  }
 }
