@@ -8,12 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.ManualTime;
+import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.testkit.ExplicitlyTriggeredScheduler;
 import com.typesafe.config.ConfigFactory;
 import io.sluice.config.CallSlotSettings;
 import io.sluice.orchestrator.database.PermitUnavailableException;
+import io.sluice.protocols.permit.Acquire;
+import io.sluice.protocols.permit.GiveUp;
 import io.sluice.protocols.permit.Lease;
 import io.sluice.protocols.permit.PermitCommand;
 import io.sluice.protocols.permit.PoolStats;
@@ -201,5 +204,19 @@ class CallSlotsTest {
         slots.acquire(campaign("campaign-y"), "campaign-y", Priority.NORMAL, Duration.ZERO).toCompletableFuture()));
     assertEquals(RejectReason.INVALID_REQUEST,
         assertInstanceOf(PermitUnavailableException.class, noWait.getCause()).reason());
+  }
+
+  @Test
+  void aSupervisorThatDoesNotAnswerInTimeIsToldTheRequestWasGivenUp() throws Exception {
+    TestProbe<PermitCommand> silent = testKit.createTestProbe();
+    CallSlots unanswered = new CallSlots(silent.getRef(), new CallSlotResource(1), testKit.system(), LONG_WAIT);
+    CompletableFuture<Lease> slot = unanswered.acquire(campaign("campaign-z"), "campaign-z", Priority.NORMAL,
+        Duration.ofSeconds(5)).toCompletableFuture();
+    Acquire request = silent.expectMessageClass(Acquire.class);
+    manualTime.timePasses(Duration.ofSeconds(5).plus(CallSlots.REPLY_GRACE));
+    ExecutionException failure = assertThrows(ExecutionException.class, () -> granted(slot));
+    assertEquals(RejectReason.TIMED_OUT,
+        assertInstanceOf(PermitUnavailableException.class, failure.getCause()).reason());
+    assertEquals(new GiveUp(request.replyTo(), request.requestId()), silent.expectMessageClass(GiveUp.class));
   }
 }

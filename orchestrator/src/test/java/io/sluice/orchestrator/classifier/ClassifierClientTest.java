@@ -16,7 +16,6 @@ import akka.http.javadsl.Http;
 import akka.http.javadsl.ServerBinding;
 import akka.http.javadsl.model.ContentTypes;
 import akka.http.javadsl.model.HttpEntities;
-import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.server.Route;
 import io.sluice.config.ClassifierSettings;
 import java.time.Duration;
