@@ -101,14 +101,6 @@ final class SettingsReader {
     }
   }
 
-  boolean bool(String key) {
-    try {
-      return config.getBoolean(key);
-    } catch (ConfigException e) {
-      return fail(key, describe(e), false);
-    }
-  }
-
   <E extends Enum<E>> E oneOf(String key, Class<E> type, E fallback) {
     String raw = string(key);
     for (E candidate : type.getEnumConstants()) {
