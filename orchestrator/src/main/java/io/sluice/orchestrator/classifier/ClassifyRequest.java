@@ -8,6 +8,6 @@ import java.util.Map;
  * @param callId the provider's call id, for the classifier's logs and idempotency
  * @param transcriptSummary the provider's summary of the conversation (never the raw transcript)
  * @param providerScore the provider's own score, 0 to 100
- * @param lead the lead's metadata as imported (company, role, country, ...), without contact details
+ * @param lead the lead's free metadata as imported (company, role, country, ...), without name or phone
  */
-public record ClassifyRequest(String callId, String transcriptSummary, int providerScore, Map<String, String> lead) {}
+public record ClassifyRequest(String callId, String transcriptSummary, int providerScore, Map<String, Object> lead) {}
