@@ -92,6 +92,15 @@ final class SettingsReader {
     }
   }
 
+  Duration nonNegativeDuration(String key) {
+    try {
+      Duration value = config.getDuration(key);
+      return value.isNegative() ? fail(key, "is " + value + " but must not be negative", Duration.ZERO) : value;
+    } catch (ConfigException e) {
+      return fail(key, describe(e), Duration.ZERO);
+    }
+  }
+
   <E extends Enum<E>> E oneOf(String key, Class<E> type, E fallback) {
     String raw = string(key);
     for (E candidate : type.getEnumConstants()) {

@@ -1,6 +1,5 @@
 package io.sluice.persistence;
 
-import io.sluice.protocols.permit.PoolStats;
 import java.sql.Connection;
 import java.sql.SQLException;
 
@@ -9,18 +8,11 @@ import java.sql.SQLException;
  * supervisor admits a lease before it sends the grant and retires it on release, revocation or holder death; a
  * connection still checked out under a retired lease is aborted, so it is never reused.
  */
-public interface GovernedPool extends AutoCloseable {
-
-  String name();
+public interface GovernedPool extends PermitResource {
 
   /** Physical connections the pool may open. */
+  @Override
   int maxSize();
-
-  /** Opens the door for a lease just granted. */
-  void admit(long leaseId);
-
-  /** Whether a lease is admitted: granted and not yet released, revoked or lost with its holder. */
-  boolean isAdmitted(long leaseId);
 
   /**
    * The connection for an admitted lease, opening or borrowing one if needed. Blocking: call it only on the JDBC
@@ -39,13 +31,10 @@ public interface GovernedPool extends AutoCloseable {
    *
    * @return true if a connection had to be aborted
    */
+  @Override
   boolean retire(long leaseId);
 
   /** Closes every idle physical connection now. */
-  void evictIdle();
-
-  PoolStats.Physical physical();
-
   @Override
-  void close();
+  void evictIdle();
 }

@@ -10,7 +10,7 @@ import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
 import io.sluice.config.LimitSettings;
 import io.sluice.config.PoolSettings;
-import io.sluice.persistence.GovernedPool;
+import io.sluice.persistence.PermitResource;
 import io.sluice.protocols.permit.Acquire;
 import io.sluice.protocols.permit.GetPoolStats;
 import io.sluice.protocols.permit.GiveUp;
@@ -24,6 +24,7 @@ import io.sluice.protocols.permit.RejectReason;
 import io.sluice.protocols.permit.Rejected;
 import io.sluice.protocols.permit.Release;
 import io.sluice.protocols.permit.Revoked;
+import io.sluice.protocols.permit.Throttle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,14 +32,16 @@ import java.util.function.LongSupplier;
 
 /**
  * Owns one physical pool and grants its connections as permits. Nobody else can reach the pool: a connection is
- * handed out only under a lease this actor admitted, and taken back on release, revocation and holder death.
+ * handed out only under a lease this actor admitted, and taken back on release, revocation and holder death. The pool
+ * is any {@link PermitResource}: a connection pool, or the call provider's concurrent calls.
  *
  * <p>Invariants: a permit is granted only while fewer than {@code limit} are out, and the limit never exceeds the
  * physical pool size, so granted ≤ physical max size always. A shrinking limit does not revoke: after a shrink,
  * granted may exceed the new limit until enough leases come back. Every request is answered exactly once (granted,
  * or rejected with its reason, on every path out of the queue); a permit is never lost (a grant whose requester gave
  * up comes back, a duplicate release cannot raise capacity); with no lease and no waiter for {@code idle-timeout} the
- * pool's idle connections are evicted and no timer runs.
+ * pool's idle connections are evicted and no timer runs. A {@link Throttle} caps the limit until its Retry-After has
+ * passed (see {@link ThrottleCap}); like a shrinking limit it revokes nothing.
  *
  * <p>The actor only routes messages: the lease book, the wait queue, the holder watch, the interval sample, the
  * counters and the deadline timers each live in a class of their own.
@@ -50,6 +53,7 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
   static final String HOLD_CHECK = "hold-check";
   static final String IDLE_DRAIN = "idle-drain";
   static final String LIMIT_EVALUATION = "limit-evaluation";
+  static final String THROTTLE_END = "throttle-end";
   private static final int LONGEST_HOLDERS_SHOWN = 5;
 
   /** Each timer is keyed by its own tick message. */
@@ -57,13 +61,14 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
     WAIT_DEADLINE_DUE,
     HOLD_CHECK_DUE,
     IDLE_DRAIN_DUE,
-    EVALUATION_DUE
+    EVALUATION_DUE,
+    THROTTLE_END_DUE
   }
 
   private record HolderStopped(ActorRef<?> holder) implements PermitCommand.Internal {}
 
   private final PoolSettings settings;
-  private final GovernedPool pool;
+  private final PermitResource pool;
   private final LimitAlgorithm limitAlgorithm;
   private final Duration evaluationInterval;
   private final LongSupplier nanoClock;
@@ -77,34 +82,48 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
   private final DeadlineTimer waitDeadline;
   private final DeadlineTimer holdCheck;
   private final DeadlineTimer idleDrain;
+  private final DeadlineTimer throttleEnd;
+  private final ThrottleCap throttle;
   private boolean evaluating;
   private boolean drained = true;
   /** When the pool last became idle (no lease, no waiter), or -1 while it has work. */
   private long idleSince = -1;
   private int currentLimit;
 
-  /** A supervisor whose limit follows {@code sluice.pools.<name>.limit-control}. */
+  /**
+   * A supervisor whose limit follows {@code limit-control}; a {@link Throttle} never caps it below its
+   * {@code min-limit}.
+   */
   public static Behavior<PermitCommand> create(
-      PoolSettings settings, GovernedPool pool, LimitSettings limit, LongSupplier nanoClock) {
-    return create(settings, pool, LimitAlgorithms.create(limit), limit.evaluationInterval(), nanoClock);
+      PoolSettings settings, PermitResource pool, LimitSettings limit, LongSupplier nanoClock) {
+    return create(settings, pool, LimitAlgorithms.create(limit), limit.evaluationInterval(), limit.minLimit(),
+        nanoClock);
+  }
+
+  /** A supervisor whose limit a {@link Throttle} may cap down to one permit. */
+  public static Behavior<PermitCommand> create(PoolSettings settings, PermitResource pool, LimitAlgorithm limit,
+      Duration evaluationInterval, LongSupplier nanoClock) {
+    return create(settings, pool, limit, evaluationInterval, 1, nanoClock);
   }
 
   /**
    * @param evaluationInterval how often an adaptive {@code limit} is re-evaluated while there is work
+   * @param throttleFloor a {@link Throttle} never caps the limit below this (at least 1)
    * @param nanoClock monotonic time in nanoseconds: {@code System::nanoTime} in production, virtual time in tests
    */
-  public static Behavior<PermitCommand> create(PoolSettings settings, GovernedPool pool, LimitAlgorithm limit,
-      Duration evaluationInterval, LongSupplier nanoClock) {
+  public static Behavior<PermitCommand> create(PoolSettings settings, PermitResource pool, LimitAlgorithm limit,
+      Duration evaluationInterval, int throttleFloor, LongSupplier nanoClock) {
+    ThrottleCap throttle = new ThrottleCap(throttleFloor);
     return Behaviors.setup(context -> {
       context.setLoggerName(PoolSupervisor.class);
-      return Behaviors.withTimers(
-          timers -> new PoolSupervisor(context, timers, settings, pool, limit, evaluationInterval, nanoClock));
+      return Behaviors.withTimers(timers -> new PoolSupervisor(context, timers, settings, pool, limit,
+          evaluationInterval, throttle, nanoClock));
     });
   }
 
   private PoolSupervisor(ActorContext<PermitCommand> context, TimerScheduler<PermitCommand> timers,
-      PoolSettings settings, GovernedPool pool, LimitAlgorithm limitAlgorithm, Duration evaluationInterval,
-      LongSupplier nanoClock) {
+      PoolSettings settings, PermitResource pool, LimitAlgorithm limitAlgorithm, Duration evaluationInterval,
+      ThrottleCap throttle, LongSupplier nanoClock) {
     super(context);
     this.evaluationInterval = evaluationInterval;
     this.timers = timers;
@@ -118,6 +137,8 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
     this.waitDeadline = new DeadlineTimer(timers, Tick.WAIT_DEADLINE_DUE);
     this.holdCheck = new DeadlineTimer(timers, Tick.HOLD_CHECK_DUE);
     this.idleDrain = new DeadlineTimer(timers, Tick.IDLE_DRAIN_DUE);
+    this.throttleEnd = new DeadlineTimer(timers, Tick.THROTTLE_END_DUE);
+    this.throttle = throttle;
     this.currentLimit = clampLimit(limitAlgorithm.limit());
   }
 
@@ -127,19 +148,25 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
         .onMessage(Acquire.class, this::onAcquire)
         .onMessage(Release.class, this::onRelease)
         .onMessage(GiveUp.class, this::onGiveUp)
+        .onMessage(Throttle.class, this::onThrottle)
         .onMessage(GetPoolStats.class, this::onGetStats)
         .onMessage(HolderStopped.class, this::onHolderStopped)
         .onMessageEquals(Tick.WAIT_DEADLINE_DUE, this::onWaitDeadline)
         .onMessageEquals(Tick.HOLD_CHECK_DUE, this::onHoldCheck)
         .onMessageEquals(Tick.IDLE_DRAIN_DUE, this::onIdleDrain)
         .onMessageEquals(Tick.EVALUATION_DUE, this::onEvaluate)
+        .onMessageEquals(Tick.THROTTLE_END_DUE, this::onThrottleEnd)
         .onSignal(PostStop.class, signal -> onStop())
         .build();
   }
 
-  /** At most the physical size, and one permit above the long-lived leases so that short work can proceed. */
+  /**
+   * At most the physical size and a throttle's cap, and one permit above the long-lived leases so that short work can
+   * proceed.
+   */
   private int clampLimit(int proposed) {
-    return Math.max(leases.longLived() + 1, Math.min(proposed, pool.maxSize()));
+    int ceiling = Math.min(pool.maxSize(), throttle.cap(nanoClock.getAsLong()));
+    return Math.max(leases.longLived() + 1, Math.min(proposed, ceiling));
   }
 
   private Behavior<PermitCommand> onAcquire(Acquire request) {
@@ -160,7 +187,7 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
       grant(request, now, now);
     } else if (queue.size() >= settings.maxQueue()) {
       reject(request, RejectReason.QUEUE_FULL, "pool '" + settings.name() + "' already has " + queue.size()
-          + " requests waiting (sluice.pools." + settings.name() + ".max-queue = " + settings.maxQueue()
+          + " requests waiting (" + pool.settingsPath() + ".max-queue = " + settings.maxQueue()
           + "); all " + leases.size() + " permits are in use: retry later or lower the concurrency of the callers");
     } else {
       useHolder(request.holder());
@@ -240,6 +267,34 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
     return Behaviors.same();
   }
 
+  private Behavior<PermitCommand> onThrottle(Throttle signal) {
+    String invalid = ThrottleCap.problem(signal);
+    if (invalid != null) {
+      counters.invalidRequest();
+      getContext().getLog().warn("invalid Throttle ignored: pool={} problem={}", settings.name(), invalid);
+      return Behaviors.same();
+    }
+    wake();
+    long now = nanoClock.getAsLong();
+    long endsAt = throttle.lower(signal, leases.size(), now);
+    throttleEnd.ensureBy(endsAt, now);
+    setLimit(limitAlgorithm.limit());
+    getContext().getLog().warn("resource refused work (429): limit capped until Retry-After passes: pool={} limit={}"
+        + " granted={} retryAfter={}", settings.name(), currentLimit, leases.size(), signal.retryAfter());
+    afterChange(now);
+    return Behaviors.same();
+  }
+
+  /** The timer may fire before the end of a throttle extended meanwhile: it is then re-armed for the new end. */
+  private Behavior<PermitCommand> onThrottleEnd() {
+    long now = nanoClock.getAsLong();
+    throttleEnd.fired(throttle.endsAt(now), now);
+    setLimit(limitAlgorithm.limit());
+    dispatch(now);
+    afterChange(now);
+    return Behaviors.same();
+  }
+
   private Behavior<PermitCommand> onHolderStopped(HolderStopped stopped) {
     holders.forget(stopped.holder());
     long now = nanoClock.getAsLong();
@@ -263,8 +318,8 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
       interval.timedOut();
       endWait(w, RejectReason.TIMED_OUT, "no permit of pool '" + settings.name() + "' became free within "
           + AcquireValidation.cappedMaxWait(w.request) + " (limit " + currentLimit + ", " + leases.size()
-          + " granted, " + queue.size() + " still waiting): the database is the bottleneck; allow a longer maxWait"
-          + " or lower the callers' concurrency");
+          + " granted, " + queue.size() + " still waiting): the pool is the bottleneck; allow a longer maxWait or"
+          + " lower the callers' concurrency");
     });
     waitDeadline.fired(queue.earliestDeadline(), now);
     afterChange(now);
@@ -276,12 +331,13 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
     for (ActiveLease lease : leases.overdue(now)) {
       Duration heldFor = Duration.ofNanos(now - lease.grantedAt());
       counters.revokedAsLeak();
-      retire(lease, now);
+      boolean aborted = retire(lease, now);
       getContext().getLog().warn("lease revoked, held past max hold (leak): pool={} lease={} owner={} purpose={}"
           + " heldFor={} maxHold={}", settings.name(), lease.id(), lease.lease().owner(), lease.lease().purpose(),
           heldFor, lease.lease().maxHold());
       lease.request().replyTo().tell(new Revoked(lease.lease().id(), "held for " + heldFor + ", longer than max hold "
-          + lease.lease().maxHold() + " (sluice.pools." + settings.name() + ".max-hold); the connection was aborted"));
+          + lease.lease().maxHold() + " (" + pool.settingsPath() + ".max-hold)"
+          + (aborted ? "; the connection was aborted" : "")));
     }
     // Re-armed for the oldest lease still out before new grants can only add later deadlines.
     holdCheck.fired(leases.earliestHoldDeadline(), now);
@@ -305,6 +361,8 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
     idleDrain.fired(Long.MAX_VALUE, now);
     waitDeadline.cancel();
     holdCheck.cancel();
+    // A throttle still in force keeps capping the limit (it is read from the clock); its timer returns with work.
+    throttleEnd.cancel();
     stopEvaluating();
     pool.evictIdle();
     counters.idleDrained();
@@ -404,10 +462,16 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
    * on every request); when it fires it finds the pool busy, or counts again from when it last went idle.
    */
   private void wake() {
+    long now = nanoClock.getAsLong();
+    if (drained) {
+      // A throttle may have lapsed while drained, when its timer was cancelled: the limit is read afresh.
+      setLimit(limitAlgorithm.limit());
+    }
     drained = false;
     idleSince = -1;
+    throttleEnd.ensureBy(throttle.endsAt(now), now);
     if (limitAlgorithm.adaptive() && !evaluating) {
-      interval.start(nanoClock.getAsLong());
+      interval.start(now);
       timers.startTimerAtFixedRate(Tick.EVALUATION_DUE, Tick.EVALUATION_DUE, evaluationInterval);
       evaluating = true;
     }
@@ -446,8 +510,8 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
   }
 
   private String longLivedCapDetail() {
-    return "pool '" + settings.name() + "' already has " + leases.longLived() + " long-lived leases (sluice.pools."
-        + settings.name() + ".max-long-lived = " + settings.maxLongLived() + "); release one or raise the cap";
+    return "pool '" + settings.name() + "' already has " + leases.longLived() + " long-lived leases ("
+        + pool.settingsPath() + ".max-long-lived = " + settings.maxLongLived() + "); release one or raise the cap";
   }
 
   private PoolStats stats(long now) {
@@ -457,11 +521,11 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
     return new PoolStats(settings.name(), currentLimit, leases.shortLeases(), leases.longLived(), queue.size(),
         oldest == Long.MAX_VALUE ? 0 : Duration.ofNanos(now - oldest).toMillis(), physical, counters.snapshot(),
         counters.waitMillis(), counters.holdMillis(), leases.longestHolders(now, LONGEST_HOLDERS_SHOWN),
-        leases.longLivedHolders(now), activeTimers(), drained);
+        leases.longLivedHolders(now), activeTimers(), drained, throttle.state(now));
   }
 
   private List<String> activeTimers() {
-    List<String> active = new ArrayList<>(4);
+    List<String> active = new ArrayList<>(5);
     if (waitDeadline.armed()) {
       active.add(WAIT_DEADLINE);
     }
@@ -473,6 +537,9 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
     }
     if (evaluating) {
       active.add(LIMIT_EVALUATION);
+    }
+    if (throttleEnd.armed()) {
+      active.add(THROTTLE_END);
     }
     return List.copyOf(active);
   }

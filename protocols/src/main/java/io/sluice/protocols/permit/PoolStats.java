@@ -11,6 +11,7 @@ import java.util.Map;
  * @param activeTimers names of the supervisor's timers that are running now (empty while idle)
  * @param longestHolders the current leases held longest, longest first
  * @param longLived every current long-lived lease
+ * @param throttle the cap a {@link Throttle} put on the limit, if one is in force, and how many there were
  */
 public record PoolStats(
     String pool,
@@ -26,7 +27,16 @@ public record PoolStats(
     List<Holder> longestHolders,
     List<Holder> longLived,
     List<String> activeTimers,
-    boolean drained) {
+    boolean drained,
+    ThrottleState throttle) {
+
+  /** Stats of a pool that was never throttled. */
+  public PoolStats(String pool, int limit, int grantedShort, int grantedLongLived, int waiting, long oldestWaitMillis,
+      Physical physical, Counters counters, Percentiles waitMillis, Percentiles holdMillis, List<Holder> longestHolders,
+      List<Holder> longLived, List<String> activeTimers, boolean drained) {
+    this(pool, limit, grantedShort, grantedLongLived, waiting, oldestWaitMillis, physical, counters, waitMillis,
+        holdMillis, longestHolders, longLived, activeTimers, drained, ThrottleState.NEVER);
+  }
 
   public int granted() {
     return grantedShort + grantedLongLived;
@@ -62,4 +72,16 @@ public record PoolStats(
 
   /** One current lease. */
   public record Holder(long lease, String owner, String purpose, LeaseKind kind, long heldForMillis) {}
+
+  /**
+   * The throttle of the limit.
+   *
+   * @param active whether a {@link Throttle} caps the limit now
+   * @param cap the cap while active (the limit is the lower of it and what the limit algorithm says), else 0
+   * @param remainingMillis how long the cap still holds while active, else 0
+   * @param throttles {@link Throttle} signals received since start
+   */
+  public record ThrottleState(boolean active, int cap, long remainingMillis, long throttles) {
+    public static final ThrottleState NEVER = new ThrottleState(false, 0, 0, 0);
+  }
 }
