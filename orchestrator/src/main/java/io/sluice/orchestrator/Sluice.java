@@ -12,6 +12,7 @@ import akka.http.javadsl.Http;
 import akka.http.javadsl.ServerBinding;
 import com.typesafe.config.Config;
 import io.sluice.config.SluiceSettings;
+import io.sluice.orchestrator.campaign.CampaignService;
 import io.sluice.orchestrator.cluster.ClusterNode;
 import io.sluice.orchestrator.database.Database;
 import io.sluice.orchestrator.http.HttpApi;
@@ -26,6 +27,7 @@ import kamon.Kamon;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -73,6 +75,7 @@ public final class Sluice {
    */
   public static Sluice start(Config config) throws Exception {
     SluiceSettings settings = SluiceSettings.from(config);
+    CampaignService.Settings campaignSettings = CampaignService.Settings.from(config);
     Kamon.init(config);
     log.info("connection budget: {}", settings.budget().arithmetic());
     if (settings.database().migrateOnStart()) {
@@ -121,14 +124,17 @@ public final class Sluice {
                 log.warn("could not record the stop of instance {}: {}", instanceId, e.toString());
                 return Done.getInstance();
               }));
-      HttpApi api = new HttpApi(system, settings, instanceId, java.util.List.of(supervisor),
-          java.util.List.of(journalPool::stats), HttpApi.DEFAULT_STATS_TIMEOUT);
+      CampaignService campaigns = CampaignService.start(system, campaignSettings, database, Clock.systemUTC());
+      HttpApi api = new HttpApi(system, settings, instanceId,
+          java.util.List.of(supervisor, campaigns.callSlotSupervisor()), java.util.List.of(journalPool::stats),
+          HttpApi.DEFAULT_STATS_TIMEOUT).withEmailHealth(campaigns::emailHealth);
       ServerBinding binding = Http.get(system)
           .newServerAt(settings.http().host(), settings.http().port())
-          .bind(api.routes())
+          .bind(api.routes(campaigns.routes()))
           .toCompletableFuture()
           .get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
           .addToCoordinatedShutdown(Duration.ofSeconds(10), system);
+      campaigns.resume(binding.localAddress().getHostString(), binding.localAddress().getPort());
       log.info("Sluice started: instance={} mode={} http=http://{}:{} cluster={}", instanceId,
           settings.mode().name().toLowerCase(java.util.Locale.ROOT), binding.localAddress().getHostString(),
           binding.localAddress().getPort(), akka.cluster.typed.Cluster.get(system).selfMember().address());

@@ -106,7 +106,6 @@ final class Dialler {
   private final Map<Long, LeadToDial> leadsInFlight = new HashMap<>();
   private final Map<Long, Long> slotRequests = new HashMap<>();
   private final Map<Long, Lease> slots = new HashMap<>();
-  private final Map<Long, Instant> slotSince = new HashMap<>();
   private final Map<Long, Long> leadBySlot = new HashMap<>();
   private final Set<Long> settling = new HashSet<>();
   private long requestIds;
@@ -353,14 +352,13 @@ final class Dialler {
       Long leadId = slotRequests.remove(granted.requestId());
       Integer attempt = leadId == null ? null : state.inFlight().get(leadId);
       if (attempt == null || state.status() == CampaignStatus.CANCELLED) {
-        ports.callSlots().tell(new Release(granted.lease().id(), Duration.ZERO, false));
+        ports.callSlots().tell(new Release(granted.lease().id(), null, false));
         if (attempt != null) {
           withdraw(leadId, attempt, now());
         }
         return effects.get().noReply();
       }
       slots.put(leadId, granted.lease());
-      slotSince.put(leadId, now());
       leadBySlot.put(granted.lease().id().value(), leadId);
       LeadToDial lead = leadsInFlight.get(leadId);
       context.pipeToSelf(ports.placer().place(idempotencyKey(leadId, attempt), campaignId, lead, attempt),
@@ -378,7 +376,6 @@ final class Dialler {
       Integer attempt = leadId == null ? null : state.inFlight().get(leadId);
       if (leadId != null) {
         slots.remove(leadId);
-        slotSince.remove(leadId);
       }
       if (attempt != null && leadsInFlight.containsKey(leadId) && settling.add(leadId)) {
         log.warn("campaign {} lead {}: no outcome within the call slot's max hold; settled as failed", campaignId,
@@ -406,8 +403,9 @@ final class Dialler {
       log.debug("campaign {} lead {} attempt {}: call {} placed", campaignId, done.leadId(), done.attempt(),
           placed.callId());
     } else if (done.placement() instanceof PlaceCallResult.RateLimited limited) {
-      releaseSlot(done.leadId(), false);
+      // Throttle before the release, so the cap counts the calls the provider did accept.
       ports.throttleCalls().accept(limited.retryAfter());
+      releaseSlot(done.leadId(), false);
       withdraw(done.leadId(), done.attempt(), now().plus(limited.retryAfter()));
     } else if (done.placement() instanceof PlaceCallResult.Permanent refused && settling.add(done.leadId())) {
       releaseSlot(done.leadId(), false);
@@ -536,10 +534,10 @@ final class Dialler {
 
   private void releaseSlot(long leadId, boolean failed) {
     Lease lease = slots.remove(leadId);
-    Instant since = slotSince.remove(leadId);
     if (lease != null) {
       leadBySlot.remove(lease.id().value());
-      ports.callSlots().tell(new Release(lease.id(), Duration.between(since, now()), failed));
+      // No latency: a call's length is the conversation's, not a sign of congestion.
+      ports.callSlots().tell(new Release(lease.id(), null, failed));
     }
   }
 

@@ -65,6 +65,7 @@ public final class HttpApi {
   private final List<ActorRef<PermitCommand>> supervisors;
   private final List<Supplier<JournalPoolStats>> journalPools;
   private final Duration statsTimeout;
+  private final Supplier<CompletionStage<?>> emailHealth;
   private final ObjectMapper mapper;
 
   /** @param statsTimeout how long to wait for each supervisor's {@link PoolStats} before answering 503 */
@@ -81,18 +82,38 @@ public final class HttpApi {
   public HttpApi(ActorSystem<?> system, SluiceSettings settings, String instanceId,
       List<ActorRef<PermitCommand>> supervisors, List<Supplier<JournalPoolStats>> journalPools,
       Duration statsTimeout) {
+    this(system, settings, instanceId, supervisors, journalPools, statsTimeout,
+        () -> CompletableFuture.completedFuture(null));
+  }
+
+  private HttpApi(ActorSystem<?> system, SluiceSettings settings, String instanceId,
+      List<ActorRef<PermitCommand>> supervisors, List<Supplier<JournalPoolStats>> journalPools,
+      Duration statsTimeout, Supplier<CompletionStage<?>> emailHealth) {
     this.system = system;
     this.settings = settings;
     this.instanceId = instanceId;
     this.supervisors = List.copyOf(supervisors);
     this.journalPools = List.copyOf(journalPools);
     this.statsTimeout = statsTimeout;
+    this.emailHealth = emailHealth;
     this.mapper = JacksonObjectMapperProvider.get(system).getOrCreate("jackson-json", Optional.empty());
   }
 
+  /**
+   * The same API whose {@code /health} also shows the summary email's state (its feature flag, transport and
+   * outbox), so a switched-off flag is never silent.
+   */
+  public HttpApi withEmailHealth(Supplier<CompletionStage<?>> email) {
+    return new HttpApi(system, settings, instanceId, supervisors, journalPools, statsTimeout, email);
+  }
+
   /** The liveness, readiness and pool state of the process. */
+  /** @param email the summary email's flag, transport and outbox; null where the service has none */
   public record Health(String status, boolean live, boolean ready, String mode, String instanceId, Budget budget,
-      List<PoolState> pools, String problem) {}
+      List<PoolState> pools, String problem, Object email) {}
+
+  /** The email section when its state could not be read. */
+  public record Unreadable(String error) {}
 
   /** The connection budget: every pool's worst case against {@code sluice.database.max-connections}. */
   public record Budget(int maxConnections, int worstCase, boolean fits, String arithmetic) {}
@@ -175,17 +196,21 @@ public final class HttpApi {
     Budget budget = new Budget(settings.budget().maxConnections(), settings.budget().worstCase(),
         settings.budget().fits(), settings.budget().arithmetic());
     String mode = settings.mode().name().toLowerCase(Locale.ROOT);
+    CompletionStage<Object> email = emailHealth.get().<Object>thenApply(state -> state)
+        .exceptionally(failure -> new Unreadable(unwrap(failure).getMessage()));
     return allStats().handle((stats, failure) -> {
       if (failure != null) {
-        return new Health("DOWN", true, false, mode, instanceId, budget, List.of(), unwrap(failure).getMessage());
+        return new Health("DOWN", true, false, mode, instanceId, budget, List.of(), unwrap(failure).getMessage(),
+            null);
       }
       List<PoolState> pools = new ArrayList<>();
       for (PoolStats s : stats) {
         pools.add(new PoolState(s.pool(), s.limit(), s.granted(), s.waiting(), s.physical(), s.drained(),
             s.activeTimers()));
       }
-      return new Health("UP", true, true, mode, instanceId, budget, pools, null);
-    });
+      return new Health("UP", true, true, mode, instanceId, budget, pools, null, null);
+    }).thenCombine(email, (health, emailState) -> new Health(health.status(), health.live(), health.ready(),
+        health.mode(), health.instanceId(), health.budget(), health.pools(), health.problem(), emailState));
   }
 
   /** Fails with {@link SupervisorDidNotAnswerException} naming the first supervisor that did not answer in time. */
