@@ -28,7 +28,8 @@ import java.util.function.Supplier;
  * @param maxConcurrentRequests requests in flight at once; keep at most Akka HTTP's
  *     {@code akka.http.host-connection-pool.max-open-requests}
  * @param queueSize requests that may wait for the rate limit; a full queue fails new requests at once
- * @param callbackUrl where the provider posts outcome events (Sluice's {@code /v1/provider/events})
+ * @param callbackUrl where the provider posts outcome events (Sluice's {@code /v1/provider/events}); empty: this
+ *     service's own, at the address its HTTP server is bound to
  */
 public record ProviderSettings(
     String url,
@@ -90,7 +91,7 @@ public record ProviderSettings(
         reader.intAtLeast(KEY + "calls-per-second", 1),
         reader.intAtLeast(KEY + "max-concurrent-requests", 1),
         reader.intAtLeast(KEY + "queue-size", 1),
-        httpUrl(reader, KEY + "callback-url"),
+        optionalHttpUrl(reader, KEY + "callback-url"),
         simulated);
     if (settings.maxBackoff().compareTo(settings.minBackoff()) < 0) {
       reader.fail(KEY + "max-backoff", "is " + settings.maxBackoff() + " but must not be below " + KEY
@@ -134,6 +135,11 @@ public record ProviderSettings(
     } catch (ConfigException e) {
       return reader.fail(key, "is missing or invalid: " + e.getMessage(), placeholder);
     }
+  }
+
+  /** Empty is allowed: the service then derives the URL from the address its HTTP server is bound to. */
+  private static String optionalHttpUrl(SettingsReader reader, String key) {
+    return reader.string(key).isEmpty() ? "" : httpUrl(reader, key);
   }
 
   private static String httpUrl(SettingsReader reader, String key) {

@@ -79,8 +79,9 @@ public final class DemoCampaign {
       return Optional.empty();
     }
     Optional<Path> email = awaitEmail(id, Instant.now().plusSeconds(30));
-    out.println(email.map(path -> "demo: summary email written to " + path.toAbsolutePath())
-        .orElse("demo: no summary email appeared in " + outbox.toAbsolutePath() + " (see /health, section email)"));
+    out.println(email.map(path -> "demo: summary email written to " + path.toAbsolutePath().normalize())
+        .orElse("demo: no summary email appeared in " + outbox.toAbsolutePath().normalize()
+            + " (see /health, section email)"));
     return email;
   }
 
