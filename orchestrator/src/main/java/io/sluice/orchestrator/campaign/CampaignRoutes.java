@@ -35,7 +35,9 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.config.CampaignSettings;
 import io.sluice.orchestrator.database.Database;
+import io.sluice.orchestrator.database.PermitRequest;
 import io.sluice.orchestrator.http.ApiProblem;
+import io.sluice.orchestrator.http.CsvDownload;
 import io.sluice.persistence.campaign.CampaignLeads;
 import io.sluice.persistence.campaign.CampaignRow;
 import io.sluice.persistence.campaign.Campaigns;
@@ -78,10 +80,13 @@ import java.util.concurrent.Executor;
  *   <li>{@code POST /v1/campaigns/{id}/start} (optional {@code {"at": instant}}), {@code /pause}, {@code /resume},
  *       {@code /cancel}: 200 with the campaign, or 409 when its status does not allow it.
  *   <li>{@code GET /v1/campaigns/{id}/leads?outcome=&classification=&after=&limit=}: leads, paged by lead id.
+ *   <li>{@code GET /v1/campaigns/{id}/hot-leads.csv}: every hot lead, best first, streamed.
  * </ul>
  */
 public final class CampaignRoutes {
   private static final int MAX_PAGE = 500;
+  private static final List<String> HOT_LEAD_HEADER =
+      List.of("lead_id", "name", "phone", "score", "classification", "summary");
 
   /** What {@code GET /v1/campaigns/{id}} answers: the entity's counters and the lead table's counts. */
   public record Progress(String campaignId, CampaignStatus status, String name, long leadCount, long finalCount,
@@ -107,6 +112,7 @@ public final class CampaignRoutes {
   private final Executor blocking;
   private final Clock clock;
   private final Duration askTimeout;
+  private final CsvDownload csvDownload;
 
   public CampaignRoutes(ActorSystem<?> system, ObjectMapper mapper, Database database, CampaignSettings settings,
       Executor blocking, Clock clock, Duration askTimeout) {
@@ -119,6 +125,7 @@ public final class CampaignRoutes {
     this.blocking = blocking;
     this.clock = clock;
     this.askTimeout = askTimeout;
+    this.csvDownload = new CsvDownload(system);
   }
 
   /** The routes of one workspace, already authenticated. */
@@ -135,7 +142,9 @@ public final class CampaignRoutes {
             path("pause", () -> post(() -> command(workspaceId, campaignId, CampaignCommand.Pause::new))),
             path("resume", () -> post(() -> command(workspaceId, campaignId, CampaignCommand.Resume::new))),
             path("cancel", () -> post(() -> command(workspaceId, campaignId, CampaignCommand.Cancel::new))),
-            path("leads", () -> get(() -> leads(workspaceId, campaignId)))))));
+            path("leads", () -> get(() -> leads(workspaceId, campaignId))),
+            path("hot-leads.csv", () -> get(() -> onSuccess(owned(workspaceId, campaignId), entity ->
+                hotLeads(campaignId))))))));
   }
 
   private Route create(String workspaceId) {
@@ -280,6 +289,19 @@ public final class CampaignRoutes {
                   rows.size() < size ? null : rows.get(rows.size() - 1).leadId()));
           return onSuccess(page, body -> json(StatusCodes.OK, body));
         }))));
+  }
+
+  /**
+   * Every hot lead, best first, streamed from the database under one long-lived permit that a client disconnecting
+   * mid-download gives back (the stream is cancelled).
+   */
+  private Route hotLeads(String campaignId) {
+    return csvDownload.download("hot-leads-" + campaignId + ".csv", HOT_LEAD_HEADER,
+        database.stream(PermitRequest.forStream(null, "campaign-" + campaignId, "hot-leads-download"),
+                CampaignLeads.hotLeads(campaignId))
+            .map(lead -> List.of(Long.toString(lead.leadId()), lead.name(), lead.phone(),
+                Integer.toString(lead.score()), lead.classification() == null ? "" : lead.classification(),
+                lead.summary() == null ? "" : lead.summary())));
   }
 
   /** The campaign's entity, once its row shows it belongs to the workspace; 404 otherwise (never its data). */

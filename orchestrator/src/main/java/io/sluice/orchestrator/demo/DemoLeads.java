@@ -15,7 +15,7 @@ import java.util.Map;
  * number maps to right now. The demo runs whatever the local time of day without relaxing any calling rule: it calls
  * only people for whom the rules already allow a call.
  */
-final class DemoLeads {
+public final class DemoLeads {
   /** A margin inside the 08:00–21:00 quiet hours, so a minute-long demo never runs into their edge. */
   private static final LocalTime EARLIEST = LocalTime.of(8, 30);
   private static final LocalTime LATEST = LocalTime.of(20, 0);
@@ -25,13 +25,13 @@ final class DemoLeads {
   private static final String[] FIRST_NAMES = {"Ana", "Bo", "Chen", "Dara", "Emeka", "Farah", "Gus", "Hana", "Ivo",
       "Jun", "Kai", "Lena", "Mo", "Nia", "Omar", "Pia", "Quinn", "Rui", "Sana", "Tom"};
 
-  record DemoLead(String name, String phone, String region) {}
+  public record DemoLead(String name, String phone, String region) {}
 
   private final PhoneNumberUtil phones = PhoneNumberUtil.getInstance();
   private final PhoneNumberToTimeZonesMapper zones = PhoneNumberToTimeZonesMapper.getInstance();
 
   /** Up to {@code perRegion} leads from each region where it is daytime now, {@code max} in all. */
-  List<DemoLead> pick(Instant now, int perRegion, int max) {
+  public List<DemoLead> pick(Instant now, int perRegion, int max) {
     List<DemoLead> leads = new ArrayList<>();
     for (String region : REGIONS) {
       PhoneNumber example = phones.getExampleNumberForType(region, PhoneNumberUtil.PhoneNumberType.MOBILE);
@@ -69,7 +69,7 @@ final class DemoLeads {
     return true;
   }
 
-  static Map<String, Object> asJson(DemoLead lead) {
+  public static Map<String, Object> asJson(DemoLead lead) {
     return Map.of("name", lead.name(), "phone", lead.phone(), "metadata", Map.of("country", lead.region()));
   }
 }

@@ -26,9 +26,13 @@ import org.slf4j.LoggerFactory;
  */
 final class SignedEventSender {
   private static final Logger log = LoggerFactory.getLogger(SignedEventSender.class);
-  static final int RETRIES = 4;
+  /**
+   * About a minute of delivery attempts (backoff doubling from 100 ms to 5 s): long enough to outlast a restart of the
+   * receiving service, as real providers retry for hours.
+   */
+  static final int RETRIES = 16;
   private static final Duration MIN_BACKOFF = Duration.ofMillis(100);
-  private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
 
   private final ActorSystem<?> system;

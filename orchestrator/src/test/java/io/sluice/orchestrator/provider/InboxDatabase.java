@@ -46,6 +46,23 @@ final class InboxDatabase implements AutoCloseable {
         testKit.system(), settings.defaultMaxWait());
   }
 
+  /**
+   * Records that Sluice placed a call for this lead attempt under {@code idempotencyKey} (a DIALING lead row), as the
+   * webhook refuses events about any other call.
+   */
+  static void placed(String campaignId, String leadId, String idempotencyKey) throws SQLException {
+    try (Connection observer = TestDatabase.observer(); PreparedStatement insert = observer.prepareStatement(
+        "INSERT INTO campaign_lead (campaign_id, lead_id, name, phone, zones, metadata, state, attempts, hot,"
+            + " idempotency_key, updated_at) VALUES (?, ?, 'Ada', ?, 'UTC', '{}', 'DIALING', 1, FALSE, ?, now())"
+            + " ON CONFLICT (campaign_id, lead_id) DO UPDATE SET idempotency_key = EXCLUDED.idempotency_key")) {
+      insert.setString(1, campaignId);
+      insert.setLong(2, Long.parseLong(leadId));
+      insert.setString(3, "+1555" + leadId);
+      insert.setString(4, idempotencyKey);
+      insert.executeUpdate();
+    }
+  }
+
   /** Rows stored for {@code eventId}: 0 or 1. */
   static int rows(String eventId) throws SQLException {
     return count("SELECT count(*) FROM provider_event WHERE event_id = ?", eventId);

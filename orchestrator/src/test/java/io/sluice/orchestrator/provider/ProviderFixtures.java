@@ -9,6 +9,7 @@ import java.util.UUID;
 
 /** Settings and calls for the provider tests; every value a test depends on is passed explicitly. */
 final class ProviderFixtures {
+  private static final java.util.concurrent.atomic.AtomicLong LEAD_IDS = new java.util.concurrent.atomic.AtomicLong();
   static final String VALID_NUMBER = "+14155550123";
 
   private ProviderFixtures() {}
@@ -35,7 +36,7 @@ final class ProviderFixtures {
 
   /** A call for attempt 1 of a new lead of campaign {@code campaignId}, under a fresh idempotency key. */
   static PlaceCall call(String campaignId, String to, String callbackUrl) {
-    String leadId = "lead-" + UUID.randomUUID();
+    String leadId = Long.toString(LEAD_IDS.incrementAndGet());
     return new PlaceCall(campaignId + ":" + leadId + ":1", to, "Ada Lovelace", Map.of("product", "solar"), campaignId,
         leadId, 1, callbackUrl);
   }

@@ -50,6 +50,7 @@ class ProviderWebhookRouteTest {
   static void start() throws Exception {
     testKit = ActorTestKit.create("ProviderWebhookRouteTest");
     inbox = new InboxDatabase(testKit);
+    InboxDatabase.placed("c-1", "1", "c-1:1:1");
     webhook = new ProviderWebhookRoute(testKit.system(), new StandardWebhooks(SECRET), inbox.database, null,
         event -> {
           consumed.add(event);
@@ -75,7 +76,7 @@ class ProviderWebhookRouteTest {
   }
 
   private static ProviderEvent event() {
-    return new ProviderEvent("evt_" + UUID.randomUUID(), "call_1", "c-1:lead-1:1", "c-1", "lead-1", 1,
+    return new ProviderEvent("evt_" + UUID.randomUUID(), "call_1", "c-1:1:1", "c-1", "1", 1,
         CallOutcome.ANSWERED, 95, "Interested in a demo", 87);
   }
 
@@ -185,6 +186,23 @@ class ProviderWebhookRouteTest {
   }
 
   @Test
+  void anEventAboutACallNeverPlacedIs404AndStoresNothing() throws Exception {
+    ProviderEvent known = event();
+    ProviderEvent unknown = new ProviderEvent(known.eventId(), known.callId(), "c-1:1:2", "c-1", "1", 2,
+        CallOutcome.ANSWERED, 95, "Interested in a demo", 87);
+    long now = Instant.now().getEpochSecond();
+    long refusedBefore = rejected("unknown_call");
+
+    Answer answer = post(unknown.eventId(), now, SIGNER.sign(unknown.eventId(), now, json(unknown)), json(unknown));
+
+    assertEquals(404, answer.status(), answer.body());
+    assertTrue(answer.body().contains("\"field\":\"idempotencyKey\""), answer.body());
+    assertEquals(refusedBefore + 1, rejected("unknown_call"));
+    assertEquals(0, InboxDatabase.rows(unknown.eventId()));
+    assertTrue(consumed.isEmpty());
+  }
+
+  @Test
   void aStaleTimestampIs400EvenWhenCorrectlySigned() throws Exception {
     ProviderEvent event = event();
     long stale = Instant.now().minus(Duration.ofMinutes(6)).getEpochSecond();
@@ -203,7 +221,7 @@ class ProviderWebhookRouteTest {
     String good = json(event()).replaceFirst("evt_[0-9a-f-]+", id);
     assertField("status", postSigned(id, good.replace("\"ANSWERED\"", "\"HUNG_UP\"")));
     assertField("attempt", postSigned(id, good.replace("\"attempt\":1", "\"attempt\":\"first\"")));
-    assertField("leadId", postSigned(id, good.replace("\"leadId\":\"lead-1\",", "")));
+    assertField("leadId", postSigned(id, good.replace("\"leadId\":\"1\",", "")));
     assertField("score", postSigned(id, good.replace("\"score\":87", "\"score\":101")));
     assertField("eventId", postSigned("evt_other", good));
     assertEquals(0, InboxDatabase.rows(id));

@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Test;
  */
 class SimulatedProviderEndToEndTest {
   private static final int CALLS = 8;
+  private static final String RUN = java.util.UUID.randomUUID().toString();
   private static ActorTestKit testKit;
   private static InboxDatabase inbox;
 
@@ -72,9 +73,10 @@ class SimulatedProviderEndToEndTest {
     Map<String, PlaceCall> callsById = new HashMap<>();
     List<PlaceCall> calls = new ArrayList<>();
     for (int i = 0; i < CALLS; i++) {
-      calls.add(call("c-e2e", VALID_NUMBER, callbackUrl));
+      calls.add(call("c-e2e-" + RUN, VALID_NUMBER, callbackUrl));
     }
     for (PlaceCall call : calls) {
+      InboxDatabase.placed(call.campaignId(), call.leadId(), call.idempotencyKey());
       PlaceCallResult result = client.placeCall(call).toCompletableFuture().get(5, TimeUnit.SECONDS);
       callsById.put(assertInstanceOf(PlaceCallResult.Placed.class, result).callId(), call);
     }

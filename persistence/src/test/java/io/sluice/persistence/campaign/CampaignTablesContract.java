@@ -130,7 +130,11 @@ abstract class CampaignTablesContract {
     assertEquals(1, dialing.attempts());
     assertEquals("k-1-1", dialing.idempotencyKey());
     assertNull(dialing.nextAttemptAt());
-    assertEquals(ClaimResult.NOT_CLAIMABLE, run(CampaignLeads.claim(campaign, 1, workspace, 0, "k-1-1", T0)));
+    assertEquals(ClaimResult.CLAIMED, run(CampaignLeads.claim(campaign, 1, workspace, 0, "k-1-1", T0)),
+        "the same attempt claimed again under its own key (a campaign resuming after a crash)");
+    assertEquals(1, only(1).attempts(), "claiming again changed nothing");
+    assertEquals(ClaimResult.NOT_CLAIMABLE, run(CampaignLeads.claim(campaign, 1, workspace, 0, "other-key", T0)),
+        "another claimer of the same attempt loses");
     assertEquals(List.of(1L), run(CampaignLeads.dialing(campaign)).stream().map(LeadRow::leadId).toList());
 
     Instant retryAt = T0.plus(Duration.ofHours(2));

@@ -1,0 +1,131 @@
+package io.sluice.orchestrator.campaign;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import com.typesafe.config.ConfigFactory;
+import io.sluice.config.ProviderSettings;
+import io.sluice.orchestrator.TestDatabase;
+import io.sluice.orchestrator.it.ServiceProcess;
+import io.sluice.orchestrator.provider.SimulatedProvider;
+import io.sluice.orchestrator.signing.StandardWebhooks;
+import io.sluice.protocols.campaign.CallOutcome;
+import jakarta.mail.internet.MimeMessage;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The service as a separate JVM on the real PostgreSQL, killed with {@code kill -9} in the middle of a campaign and
+ * started again: the campaign completes by itself, the provider (here, in the test's JVM, so that it outlives the
+ * service and remembers every idempotency key) never saw one lead attempt under two keys, and the summary email
+ * arrives exactly once.
+ */
+class CampaignCrashTest {
+  private static final String ADMIN_KEY = "crash-test-admin-key-0123456789abcdef";
+  private static final String OWNER = "crash-owner@example.com";
+
+  @RegisterExtension
+  static final GreenMailExtension greenMail = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort());
+
+  private static ActorTestKit testKit;
+  private static SimulatedProvider provider;
+  private static String secret;
+
+  @TempDir
+  Path data;
+
+  @BeforeAll
+  static void startProvider() throws Exception {
+    testKit = ActorTestKit.create("CampaignCrashTest", ConfigFactory.parseString("akka.actor.provider = local"));
+    secret = StandardWebhooks.generateSecret();
+    provider = SimulatedProvider.start(testKit.system(), new ProviderSettings.Simulated(true, 0,
+            Duration.ofMillis(1500), Map.of(CallOutcome.ANSWERED, 0.6, CallOutcome.NO_ANSWER, 0.25,
+                CallOutcome.VOICEMAIL, 0.15), 60, 25, 0.0, 0.0, 0.0, 100, Duration.ofSeconds(1), 7), secret)
+        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @AfterAll
+  static void stopProvider() {
+    provider.stop();
+    testKit.shutdownTestKit();
+  }
+
+  @Test
+  void aCampaignKilledMidwayCompletesAfterRestartWithNoSecondCallAndOneEmail() throws Exception {
+    int port = freePort();
+    Map<String, String> env = new HashMap<>();
+    env.put("SLUICE_DB_URL", TestDatabase.URL);
+    env.put("SLUICE_DB_USER", TestDatabase.USER);
+    env.put("SLUICE_DB_PASSWORD", TestDatabase.PASSWORD);
+    env.put("SLUICE_HTTP_PORT", Integer.toString(port));
+    env.put("SLUICE_CLUSTER_PORT", "0");
+    env.put("SLUICE_ADMIN_KEY", ADMIN_KEY);
+    env.put("SLUICE_BOOTSTRAP_CREATE_FIRST_KEY", "false");
+    env.put("SLUICE_PROVIDER_SIMULATED", "false");
+    env.put("SLUICE_PROVIDER_URL", provider.url());
+    env.put("SLUICE_PROVIDER_WEBHOOK_SECRET", secret);
+    env.put("SLUICE_EMAIL_TRANSPORT", "smtp");
+    env.put("SLUICE_EMAIL_SMTP_HOST", "127.0.0.1");
+    env.put("SLUICE_EMAIL_SMTP_PORT", Integer.toString(greenMail.getSmtp().getPort()));
+    env.put("SLUICE_EMAIL_SMTP_STARTTLS", "false");
+    env.put("SLUICE_EMAIL_SPOOL_DIR", data.resolve("spool").toString());
+    env.put("SLUICE_EMAIL_OUTBOX_DIR", data.resolve("outbox").toString());
+
+    String campaignId;
+    int leads;
+    CampaignApi api = new CampaignApi(port);
+    try (ServiceProcess first = ServiceProcess.start(env, data.resolve("first.log"), Duration.ofSeconds(120))) {
+      api.inNewWorkspace(ADMIN_KEY);
+      JsonNode created = api.create(CampaignApi.daytimeCampaign(24, 4, OWNER));
+      campaignId = created.path("campaignId").asText();
+      leads = created.path("leadCount").asInt();
+      api.start(campaignId);
+      api.awaitProgress(campaignId, progress -> progress.path("finalCount").asInt() >= 4, Duration.ofSeconds(90));
+      first.kill();
+    }
+    assertTrue(leads >= 12, "the test needs a campaign of some size, got " + leads);
+
+    try (ServiceProcess second = ServiceProcess.start(env, data.resolve("second.log"), Duration.ofSeconds(120))) {
+      JsonNode done = api.awaitProgress(campaignId,
+          progress -> "COMPLETED".equals(progress.path("status").asText()), Duration.ofSeconds(150));
+      assertEquals(leads, done.path("finalCount").asInt());
+
+      Set<String> keys = new HashSet<>();
+      provider.keysByLeadAttempt().forEach((attempt, keysOfAttempt) -> {
+        if (attempt.campaignId().equals(campaignId)) {
+          assertEquals(1, keysOfAttempt.size(), attempt + " was placed under " + keysOfAttempt);
+          assertTrue(keys.addAll(keysOfAttempt), "a key served two lead attempts: " + keysOfAttempt);
+        }
+      });
+      assertTrue(keys.size() >= leads, "every lead was called at least once");
+
+      assertTrue(greenMail.waitForIncomingEmail(30_000, 1), "no summary email");
+      assertFalse(greenMail.waitForIncomingEmail(3_000, 2), "a second summary email");
+      MimeMessage[] received = greenMail.getReceivedMessages();
+      assertEquals(1, received.length);
+      assertEquals(OWNER, received[0].getAllRecipients()[0].toString());
+    }
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
