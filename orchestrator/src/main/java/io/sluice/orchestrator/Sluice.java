@@ -75,7 +75,7 @@ public final class Sluice {
    */
   public static Sluice start(Config config) throws Exception {
     SluiceSettings settings = SluiceSettings.from(config);
-    CampaignService.Settings campaignSettings = CampaignService.Settings.from(config);
+    CampaignService.Settings campaignSettings = CampaignService.Settings.from(config, settings.dbPool());
     Kamon.init(config);
     log.info("connection budget: {}", settings.budget().arithmetic());
     if (settings.database().migrateOnStart()) {

@@ -2,6 +2,7 @@ package io.sluice.orchestrator.campaign;
 
 import static akka.http.javadsl.server.Directives.concat;
 import static akka.http.javadsl.server.Directives.pathPrefix;
+import static akka.http.javadsl.server.Directives.pathPrefixTest;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
@@ -14,9 +15,11 @@ import akka.serialization.jackson.JacksonObjectMapperProvider;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.config.ApiKeySettings;
 import io.sluice.config.CallSlotSettings;
+import io.sluice.config.CampaignLoad;
 import io.sluice.config.CampaignSettings;
 import io.sluice.config.ClassifierSettings;
 import io.sluice.config.EmailSettings;
+import io.sluice.config.PoolSettings;
 import io.sluice.config.ProviderSettings;
 import io.sluice.orchestrator.auth.WorkspaceAccess;
 import io.sluice.orchestrator.callslots.CallSlotResource;
@@ -88,11 +91,18 @@ public final class CampaignService {
   public record Settings(CampaignSettings campaigns, CallSlotSettings callSlots, ProviderSettings provider,
       ClassifierSettings classifier, EmailSettings email, ApiKeySettings apiKeys) {
 
-    /** @throws io.sluice.config.SettingsException naming the first section's wrong keys */
-    public static Settings from(com.typesafe.config.Config config) {
-      return new Settings(CampaignSettings.from(config), CallSlotSettings.from(config),
+    /**
+     * Also checks that the campaigns' worst-case database work fits what the {@code db} pool can grant or queue.
+     *
+     * @throws io.sluice.config.SettingsException naming the first section's wrong keys
+     */
+    public static Settings from(com.typesafe.config.Config config, PoolSettings dbPool) {
+      Settings settings = new Settings(CampaignSettings.from(config), CallSlotSettings.from(config),
           ProviderSettings.from(config), ClassifierSettings.from(config), EmailSettings.from(config),
           ApiKeySettings.from(config));
+      CampaignLoad.check(dbPool, settings.callSlots());
+      log.info("campaign database load: {}", CampaignLoad.arithmetic(dbPool, settings.callSlots()));
+      return settings;
     }
   }
 
@@ -170,12 +180,19 @@ public final class CampaignService {
     return callSlotSupervisor;
   }
 
-  /** The provider webhook and admin routes, then every workspace route behind its API key (which answers 401). */
+  /**
+   * The provider webhook and admin routes, then the workspace routes behind their API key (which answers 401). Only
+   * the workspace routes' own prefixes ask for a key, so an unknown path is still a 404.
+   */
   public List<Route> routes() {
-    return List.of(webhook.route(), access.adminRoutes(), pathPrefix("v1", () -> access.authenticated(workspace -> {
+    Route workspaceRoutes = access.authenticated(workspace -> {
       String workspaceId = workspace.toString();
       return concat(campaignRoutes.routes(workspaceId), listRoutes.routes(workspaceId));
-    })));
+    });
+    return List.of(webhook.route(), access.adminRoutes(), pathPrefix("v1", () -> concat(
+        pathPrefixTest("campaigns", () -> workspaceRoutes),
+        pathPrefixTest("do-not-call", () -> workspaceRoutes),
+        pathPrefixTest("notification-preferences", () -> workspaceRoutes))));
   }
 
   public CompletionStage<EmailHealth> emailHealth() {

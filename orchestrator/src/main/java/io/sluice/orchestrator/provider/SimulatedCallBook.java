@@ -69,7 +69,9 @@ final class SimulatedCallBook {
     if (inFlight >= settings.concurrencyCap()) {
       return new AtCapacity();
     }
-    String callId = "call_" + new UUID(random.nextLong(), random.nextLong());
+    // Ids are unique across runs like a real provider's (the receiver's inbox remembers event ids for good); only
+    // the outcomes follow the seed.
+    String callId = "call_" + UUID.randomUUID();
     callIdByKey.put(key, callId);
     keysByLeadAttempt.computeIfAbsent(
         new SimulatedProvider.LeadAttempt(request.campaignId(), request.leadId(), request.attempt()),
@@ -111,7 +113,7 @@ final class SimulatedCallBook {
       case VOICEMAIL -> "Left a voicemail";
       default -> null;
     };
-    String eventId = "evt_" + new UUID(random.nextLong(), random.nextLong());
+    String eventId = "evt_" + UUID.randomUUID();
     return new ProviderEvent(eventId, callId, key, request.campaignId(), request.leadId(), request.attempt(), status,
         duration, summary, score);
   }

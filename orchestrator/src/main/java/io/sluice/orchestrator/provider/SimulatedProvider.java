@@ -188,6 +188,16 @@ public final class SimulatedProvider {
   }
 
   private void callEnded(String callbackUrl, SimulatedCallBook.Placement placement) {
+    try {
+      endCall(callbackUrl, placement);
+    } catch (RuntimeException e) {
+      // A scheduled task's exception would otherwise vanish with the task.
+      log.error("simulated call could not end: call={} error={}", placement.callId(), e.toString(), e);
+    }
+  }
+
+  private void endCall(String callbackUrl, SimulatedCallBook.Placement placement) {
+    log.debug("simulated call ended: call={} callback={}", placement.callId(), callbackUrl);
     book.callEnded();
     if (placement.drop()) {
       log.debug("simulated outcome event dropped: event={}", placement.outcome().eventId());
