@@ -58,7 +58,6 @@ import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -206,12 +205,7 @@ public final class CampaignRoutes {
     String campaignId = UUID.randomUUID().toString();
     Instant now = clock.instant();
     CampaignTerms terms = terms(workspaceId, campaign);
-    List<NewLead> leads = new ArrayList<>(campaign.leads().size());
-    for (int i = 0; i < campaign.leads().size(); i++) {
-      Lead lead = campaign.leads().get(i);
-      leads.add(new NewLead(i + 1, lead.name(), lead.phone(), lead.zones().stream().map(Object::toString).toList(),
-          metadataJson(lead.metadata())));
-    }
+    List<NewLead> leads = LeadRecords.toNewLeads(campaign.leads(), mapper);
     CampaignRow row = new CampaignRow(campaignId, workspaceId, terms.name(), terms.owner().userId(),
         terms.owner().email(), CampaignStatus.DRAFT, 0, 0, 0, null, now, now);
     EntityRef<CampaignCommand> entity = entityRef(campaignId);
@@ -354,14 +348,6 @@ public final class CampaignRoutes {
       throw ApiProblem.invalid("invalid campaign", invalid.errors());
     }
     return ((Validation.Valid<T>) validation).value();
-  }
-
-  private String metadataJson(Map<String, String> metadata) {
-    try {
-      return mapper.writeValueAsString(metadata);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a map of strings always serialises", e);
-    }
   }
 
   private static <E extends Enum<E>> E enumValue(Class<E> type, String field, String value) {

@@ -27,7 +27,8 @@ public final class LeadRecords {
 
   private static String json(Lead lead, ObjectMapper mapper) {
     try {
-      return mapper.writeValueAsString(lead.metadata());
+      // Sorted by key: the same lead always stores the same text.
+      return mapper.writeValueAsString(new java.util.TreeMap<>(lead.metadata()));
     } catch (JsonProcessingException e) {
       // A map of strings always serialises; anything else is a broken mapper.
       throw new IllegalStateException("cannot write the metadata of lead " + lead.phone(), e);

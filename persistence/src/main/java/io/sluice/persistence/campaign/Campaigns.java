@@ -1,6 +1,7 @@
 package io.sluice.persistence.campaign;
 
 import io.sluice.persistence.JdbcWork;
+import io.sluice.persistence.UniqueInsert;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -58,7 +59,7 @@ public final class Campaigns {
           Sql.setInstant(insert, 10, campaign.nextWakeAt());
           Sql.setInstant(insert, 11, campaign.createdAt());
           Sql.setInstant(insert, 12, campaign.updatedAt());
-          if (Sql.insertUnlessPresent(connection, insert)) {
+          if (UniqueInsert.unlessPresent(connection, insert)) {
             return true;
           }
         }

@@ -1,6 +1,7 @@
 package io.sluice.persistence.campaign;
 
 import io.sluice.persistence.JdbcWork;
+import io.sluice.persistence.UniqueInsert;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
@@ -23,7 +24,7 @@ public final class DoNotCallList {
         insert.setString(2, phone);
         Sql.setInstant(insert, 3, now);
         insert.setString(4, reason);
-        return Sql.insertUnlessPresent(connection, insert);
+        return UniqueInsert.unlessPresent(connection, insert);
       }
     };
   }

@@ -1,6 +1,7 @@
 package io.sluice.persistence.campaign;
 
 import io.sluice.persistence.JdbcWork;
+import io.sluice.persistence.UniqueInsert;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.Optional;
@@ -42,7 +43,7 @@ public final class NotificationPreferences {
           insert.setString(1, workspaceId);
           insert.setString(2, userId);
           insert.setBoolean(3, enabled);
-          if (!Sql.insertUnlessPresent(connection, insert)) {
+          if (!UniqueInsert.unlessPresent(connection, insert)) {
             // Inserted concurrently since the update: the update now finds it.
             update.executeUpdate();
           }

@@ -1,10 +1,10 @@
 package io.sluice.persistence.email;
 
 import io.sluice.persistence.JdbcWork;
+import io.sluice.persistence.UniqueInsert;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -22,7 +22,6 @@ import java.util.Optional;
  */
 public final class EmailOutbox {
   /** Both PostgreSQL and H2 report a primary-key violation with this SQL state. */
-  private static final String UNIQUE_VIOLATION = "23505";
   private static final String COLUMNS = "campaign_id, kind, state, attempts, last_error, skip_reason, next_attempt_at,"
       + " recipient, created_at, sent_at, eml_path";
 
@@ -49,7 +48,6 @@ public final class EmailOutbox {
    */
   public static JdbcWork<Boolean> claim(OutboxRow row) {
     return connection -> {
-      Savepoint beforeInsert = connection.setSavepoint();
       try (PreparedStatement insert = connection.prepareStatement(
           "INSERT INTO email_outbox (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         insert.setString(1, row.campaignId());
@@ -63,15 +61,7 @@ public final class EmailOutbox {
         insert.setObject(9, timestamp(row.createdAt()));
         insert.setObject(10, timestamp(row.sentAt()));
         insert.setString(11, row.emlPath());
-        insert.executeUpdate();
-        connection.releaseSavepoint(beforeInsert);
-        return true;
-      } catch (SQLException e) {
-        if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
-          throw e;
-        }
-        connection.rollback(beforeInsert);
-        return false;
+        return UniqueInsert.unlessPresent(connection, insert);
       }
     };
   }

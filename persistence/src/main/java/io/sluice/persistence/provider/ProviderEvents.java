@@ -1,10 +1,9 @@
 package io.sluice.persistence.provider;
 
 import io.sluice.persistence.JdbcWork;
+import io.sluice.persistence.UniqueInsert;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -16,8 +15,6 @@ import java.util.List;
  * the event id deduplicates redeliveries; {@code processed_at} marks events the campaign side has taken.
  */
 public final class ProviderEvents {
-  /** SQLSTATE of a unique-constraint violation, the same on PostgreSQL and H2. */
-  private static final String UNIQUE_VIOLATION = "23505";
 
   private ProviderEvents() {}
 
@@ -63,7 +60,6 @@ public final class ProviderEvents {
    */
   public static JdbcWork<Boolean> recordIfNew(ProviderEventRow row) {
     return connection -> {
-      Savepoint beforeInsert = connection.setSavepoint();
       try (PreparedStatement insert = connection.prepareStatement(
           "INSERT INTO provider_event (event_id, call_id, campaign_id, lead_id, attempt, status, payload, received_at)"
               + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
@@ -75,15 +71,7 @@ public final class ProviderEvents {
         insert.setString(6, row.status());
         insert.setString(7, row.payload());
         insert.setObject(8, utc(row.receivedAt()));
-        insert.executeUpdate();
-        connection.releaseSavepoint(beforeInsert);
-        return true;
-      } catch (SQLException e) {
-        if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
-          throw e;
-        }
-        connection.rollback(beforeInsert);
-        return false;
+        return UniqueInsert.unlessPresent(connection, insert);
       }
     };
   }

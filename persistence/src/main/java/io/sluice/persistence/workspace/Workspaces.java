@@ -1,6 +1,7 @@
 package io.sluice.persistence.workspace;
 
 import io.sluice.persistence.JdbcWork;
+import io.sluice.persistence.UniqueInsert;
 import io.sluice.protocols.workspace.Workspace;
 import io.sluice.protocols.workspace.WorkspaceId;
 import java.sql.Connection;
@@ -16,7 +17,6 @@ import java.util.UUID;
 /** The {@code workspace} table (migration V2): the tenants API keys belong to. */
 public final class Workspaces {
   /** SQLSTATE of a unique-constraint violation, the same on PostgreSQL and H2. */
-  private static final String UNIQUE_VIOLATION = "23505";
 
   private Workspaces() {}
 
@@ -80,7 +80,7 @@ public final class Workspaces {
       insert.setObject(3, OffsetDateTime.ofInstant(workspace.createdAt(), ZoneOffset.UTC));
       return insert.executeUpdate();
     } catch (SQLException e) {
-      if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+      if (UniqueInsert.UNIQUE_VIOLATION.equals(e.getSQLState())) {
         throw new WorkspaceNameTakenException(workspace.name(), e);
       }
       throw e;

@@ -1,0 +1,201 @@
+package io.sluice.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
+import com.typesafe.config.ConfigFactory;
+import io.sluice.orchestrator.Sluice;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One large campaign through the running service on the real PostgreSQL, against the simulated provider with no call
+ * latency: leads per second end to end (dial request, outcome event, read side updated), the most backend
+ * connections seen (db and journal pools), journal events per second, heap after the run.
+ *
+ * <p>Quiet hours are off and the window is the whole week, so that any valid number is callable at any hour: this
+ * measures throughput, not the calling rules. {@code -Dbench.leads} (default 100000), {@code -Dbench.slots} (call
+ * slots, default 200).
+ */
+public final class CampaignThroughputRunner {
+  private static final String ADMIN_KEY = "bench-admin-key-0123456789abcdef0123456789";
+  private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+  private static final String DB_APP = "sluice-db-bench-" + RUN;
+  private static final String JOURNAL_APP = "sluice-journal-bench-" + RUN;
+
+  private CampaignThroughputRunner() {}
+
+  public static void main(String[] args) throws Exception {
+    int leads = Integer.getInteger("bench.leads", 100_000);
+    int slots = Integer.getInteger("bench.slots", 200);
+    System.out.println(Machine.describe());
+    Sluice sluice = Sluice.start(ConfigFactory.parseMap(Map.ofEntries(
+            Map.entry("sluice.database.url", BenchDatabase.URL),
+            Map.entry("sluice.database.user", BenchDatabase.USER),
+            Map.entry("sluice.database.password", BenchDatabase.PASSWORD),
+            Map.entry("sluice.pools.db.application-name", DB_APP),
+            Map.entry("sluice.pools.journal.application-name", JOURNAL_APP),
+            Map.entry("sluice.http.port", "0"),
+            Map.entry("sluice.cluster.port", "0"),
+            Map.entry("sluice.http.admin-key", ADMIN_KEY),
+            Map.entry("sluice.bootstrap.create-first-key", "false"),
+            Map.entry("sluice.call-slots.capacity", Integer.toString(slots)),
+            Map.entry("sluice.call-slots.limit-control.initial-limit", Integer.toString(slots)),
+            Map.entry("sluice.campaigns.max-leads", Integer.toString(leads)),
+            Map.entry("sluice.campaigns.max-concurrent-calls", Integer.toString(slots)),
+            Map.entry("sluice.campaigns.csv.max-bytes", Integer.toString(64 * leads)),
+            Map.entry("sluice.campaigns.quiet-hours.enforced", "false"),
+            Map.entry("sluice.provider.simulated.latency", "0s"),
+            Map.entry("sluice.provider.simulated.concurrency-cap", Integer.toString(slots)),
+            Map.entry("sluice.provider.calls-per-second", "100000"),
+            Map.entry("sluice.provider.max-concurrent-requests", "64"),
+            Map.entry("sluice.provider.queue-size", Integer.toString(2 * slots)),
+            Map.entry("sluice.email.outbox-dir", "bench/target/outbox"),
+            Map.entry("sluice.email.spool-dir", "bench/target/spool"),
+            Map.entry("akka.http.server.parsing.max-content-length", "64m")))
+        .withFallback(ConfigFactory.load()));
+    try {
+      run(sluice, leads, slots);
+    } finally {
+      sluice.stop().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    }
+  }
+
+  private static void run(Sluice sluice, int leads, int slots) throws Exception {
+    Api api = new Api(sluice.httpAddress().getPort());
+    String workspace = api.send("POST", "/v1/admin/workspaces", "{\"name\":\"bench-" + RUN + "\"}", ADMIN_KEY, 201)
+        .path("id").asText();
+    String key = api.send("POST", "/v1/admin/workspaces/" + workspace + "/keys", "{}", ADMIN_KEY, 201).path("key")
+        .asText();
+    String campaign = "{\"name\":\"bench\",\"owner\":{\"userId\":\"bench\",\"email\":\"bench@example.com\"},"
+        + "\"windows\":[{\"days\":[\"MON\",\"TUE\",\"WED\",\"THU\",\"FRI\",\"SAT\",\"SUN\"],\"start\":\"00:00\","
+        + "\"end\":\"23:59\"}],\"maxConcurrentCalls\":" + slots + ",\"hotThreshold\":70}";
+    long importStart = System.nanoTime();
+    JsonNode created = api.multipart(key, campaign, csv(leads));
+    double importSeconds = (System.nanoTime() - importStart) / 1e9;
+    String id = created.path("campaignId").asText();
+    System.out.printf("campaign %s: %d leads imported in %.1f s%n", id, created.path("leadCount").asLong(),
+        importSeconds);
+
+    try (BenchDatabase.BackendSampler db = new BenchDatabase.BackendSampler(DB_APP);
+        BenchDatabase.BackendSampler journal = new BenchDatabase.BackendSampler(JOURNAL_APP)) {
+      long eventsBefore = journalEvents(id);
+      long start = System.nanoTime();
+      api.send("POST", "/v1/campaigns/" + id + "/start", "{}", key, 200);
+      JsonNode progress = api.send("GET", "/v1/campaigns/" + id, null, key, 200);
+      long lastPrint = 0;
+      while (!"COMPLETED".equals(progress.path("status").asText())) {
+        Thread.sleep(500);
+        progress = api.send("GET", "/v1/campaigns/" + id, null, key, 200);
+        long now = System.nanoTime();
+        if (now - lastPrint > 10_000_000_000L) {
+          lastPrint = now;
+          System.out.printf("  %.0f s: %d/%d final, %d in flight%n", (now - start) / 1e9,
+              progress.path("finalCount").asLong(), leads, progress.path("inFlight").asLong());
+        }
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      long events = journalEvents(id) - eventsBefore;
+      int maxDb = db.stop();
+      int maxJournal = journal.stop();
+      System.gc();
+      Thread.sleep(500);
+      System.gc();
+      long heapMb = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20;
+      System.out.println();
+      System.out.println("| leads | call slots | seconds | leads/s | journal events | events/s | max db backends"
+          + " | max journal backends | heap after (MiB) |");
+      System.out.println("|---|---|---|---|---|---|---|---|---|");
+      System.out.printf("| %d | %d | %.1f | %.0f | %d | %.0f | %d | %d | %d |%n", leads, slots, seconds,
+          leads / seconds, events, events / seconds, maxDb, maxJournal, heapMb);
+    }
+  }
+
+  /** {@code name,phone} rows of distinct valid US numbers. */
+  private static String csv(int leads) {
+    PhoneNumberUtil phones = PhoneNumberUtil.getInstance();
+    StringBuilder csv = new StringBuilder("name,phone\n");
+    long national = 2_012_000_000L;
+    int written = 0;
+    while (written < leads) {
+      PhoneNumber number = new PhoneNumber().setCountryCode(1).setNationalNumber(national++);
+      if (phones.isValidNumber(number)) {
+        csv.append("Lead ").append(written).append(',')
+            .append(phones.format(number, PhoneNumberUtil.PhoneNumberFormat.E164)).append('\n');
+        written++;
+      }
+    }
+    return csv.toString();
+  }
+
+  private static long journalEvents(String campaignId) throws Exception {
+    try (Connection observer = DriverManager.getConnection(BenchDatabase.URL, BenchDatabase.USER,
+            BenchDatabase.PASSWORD);
+        PreparedStatement count = observer.prepareStatement(
+            "SELECT count(*) FROM event_journal WHERE persistence_id = ?")) {
+      count.setString(1, "Campaign|" + campaignId);
+      try (ResultSet row = count.executeQuery()) {
+        row.next();
+        return row.getLong(1);
+      }
+    }
+  }
+
+  /** The service's HTTP API, as a client sees it. */
+  private static final class Api {
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final ObjectMapper json = new ObjectMapper();
+    private final URI base;
+
+    Api(int port) {
+      base = URI.create("http://127.0.0.1:" + port);
+    }
+
+    JsonNode send(String method, String path, String body, String bearer, int expected)
+        throws IOException, InterruptedException {
+      HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60))
+          .header("Authorization", "Bearer " + bearer)
+          .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+              : HttpRequest.BodyPublishers.ofString(body));
+      if (body != null) {
+        request.header("Content-Type", "application/json");
+      }
+      return checked(http.send(request.build(), HttpResponse.BodyHandlers.ofString()), method + " " + path,
+          expected);
+    }
+
+    JsonNode multipart(String bearer, String campaign, String leads) throws IOException, InterruptedException {
+      String boundary = "sluice-bench-" + RUN;
+      String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"campaign\"\r\n"
+          + "Content-Type: application/json\r\n\r\n" + campaign + "\r\n--" + boundary + "\r\n"
+          + "Content-Disposition: form-data; name=\"leads\"; filename=\"leads.csv\"\r\nContent-Type: text/csv\r\n\r\n"
+          + leads + "\r\n--" + boundary + "--\r\n";
+      HttpRequest request = HttpRequest.newBuilder(base.resolve("/v1/campaigns")).timeout(Duration.ofMinutes(5))
+          .header("Authorization", "Bearer " + bearer)
+          .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+          .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
+      return checked(http.send(request, HttpResponse.BodyHandlers.ofString()), "POST /v1/campaigns (multipart)", 201);
+    }
+
+    private JsonNode checked(HttpResponse<String> response, String what, int expected) throws IOException {
+      if (response.statusCode() != expected) {
+        throw new IOException(what + " answered " + response.statusCode() + ": " + response.body());
+      }
+      return json.readTree(response.body());
+    }
+  }
+}
