@@ -80,6 +80,7 @@ class CampaignOnPostgresTest {
 
   @BeforeAll
   static void start() throws Exception {
+    TestDatabase.retireLeftoverCampaigns();
     greenMail = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
     greenMail.start();
     peers = ActorTestKit.create("CampaignPeers", ConfigFactory.parseString("akka.actor.provider = local"));
@@ -207,6 +208,36 @@ class CampaignOnPostgresTest {
 
   @Test
   @Order(5)
+  void aCampaignPausesResumesAndCancelsOnlyWhereItsStatusAllows() throws Exception {
+    String campaignId = api.create(CampaignApi.daytimeCampaign(6, 1, OWNER)).path("campaignId").asText();
+    assertEquals(409, api.request("POST", "/v1/campaigns/" + campaignId + "/pause", null).statusCode(),
+        "a draft cannot pause");
+    api.start(campaignId);
+    JsonNode paused = json.readTree(api.request("POST", "/v1/campaigns/" + campaignId + "/pause", null).body());
+    assertEquals("PAUSED", paused.path("status").asText());
+    JsonNode resumed = json.readTree(api.request("POST", "/v1/campaigns/" + campaignId + "/resume", null).body());
+    assertEquals("RUNNING", resumed.path("status").asText());
+    JsonNode cancelled = json.readTree(api.request("POST", "/v1/campaigns/" + campaignId + "/cancel", null).body());
+    assertEquals("CANCELLED", cancelled.path("status").asText());
+    HttpResponse<String> restart = api.request("POST", "/v1/campaigns/" + campaignId + "/start", Map.of());
+    assertEquals(409, restart.statusCode());
+    assertTrue(restart.body().contains("CANCELLED"), restart.body());
+    Thread.sleep(3_000);
+    assertEquals("CANCELLED", api.progress(campaignId).path("status").asText(), "a cancelled campaign stays so");
+  }
+
+  @Test
+  @Order(6)
+  void healthShowsTheSummaryEmailFlagAndOutbox() throws Exception {
+    JsonNode email = json.readTree(api.request("GET", "/health", null).body()).path("email");
+    assertTrue(email.path("campaignSummaryEnabled").asBoolean(), email.toString());
+    assertEquals("smtp", email.path("transport").asText(), email.toString());
+    assertTrue(email.path("outbox").path("sent").asLong() >= 1, email.toString());
+    assertTrue(email.path("outbox").path("skipped").asLong() >= 1, email.toString());
+  }
+
+  @Test
+  @Order(7)
   void badInputIsRefusedNamingTheFieldAndStoresNothing() throws Exception {
     Map<String, Object> campaign = new java.util.HashMap<>(CampaignApi.daytimeCampaign(3, 1, "o@example.com"));
     List<Map<String, Object>> leads = new ArrayList<>();
@@ -231,7 +262,7 @@ class CampaignOnPostgresTest {
   }
 
   @Test
-  @Order(6)
+  @Order(8)
   void afterTheIdleTimeoutNoBackendIsLeftAndNoPermitTimerRuns() throws Exception {
     Instant deadline = Instant.now().plusSeconds(45);
     int backends = Integer.MAX_VALUE;
