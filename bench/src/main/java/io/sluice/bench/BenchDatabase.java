@@ -80,6 +80,11 @@ final class BenchDatabase {
     private final CompletableFuture<Integer> max;
 
     BackendSampler(String applicationName) {
+      this(applicationName, Duration.ofMillis(2));
+    }
+
+    /** @param every the pause between two counts: each count is itself a query the database has to answer */
+    BackendSampler(String applicationName, Duration every) {
       max = CompletableFuture.supplyAsync(() -> {
         int seen = 0;
         try (Connection observer = DriverManager.getConnection(URL, USER, PASSWORD);
@@ -91,7 +96,7 @@ final class BenchDatabase {
               row.next();
               seen = Math.max(seen, row.getInt(1));
             }
-            Thread.sleep(2);
+            Thread.sleep(every.toMillis());
           }
         } catch (SQLException e) {
           throw new IllegalStateException(e);

@@ -214,9 +214,11 @@ public final class Campaign
         .thenReply(cancel.replyTo(), this::accepted);
   }
 
+  /** Also checks completion: a campaign resumed with every lead already final has no settlement left to do it. */
   private void running(CampaignState state) {
     saveView(state);
     dialler.dialMore();
+    context.getSelf().tell(Dialler.MaybeComplete.INSTANCE);
   }
 
   /**

@@ -148,6 +148,8 @@ final class Dialler {
     }
     if (state.status() == CampaignStatus.RUNNING) {
       dialMore();
+      // A crash between the last settlement and the completion leaves nothing else to complete it.
+      context.getSelf().tell(MaybeComplete.INSTANCE);
     }
   }
 
