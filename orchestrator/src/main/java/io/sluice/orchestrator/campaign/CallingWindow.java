@@ -1,5 +1,6 @@
 package io.sluice.orchestrator.campaign;
 
+import io.sluice.protocols.campaign.CallWindow;
 import java.time.DayOfWeek;
 import java.time.LocalTime;
 import java.util.EnumSet;
@@ -32,5 +33,15 @@ public record CallingWindow(Set<DayOfWeek> days, LocalTime start, LocalTime end)
     LocalTime clippedStart = start.isAfter(from) ? start : from;
     LocalTime clippedEnd = end.isBefore(to) ? end : to;
     return clippedEnd.isAfter(clippedStart) ? new CallingWindow(days, clippedStart, clippedEnd) : null;
+  }
+
+  /** A window as the campaign's journaled terms hold it. */
+  public static CallingWindow of(CallWindow window) {
+    return new CallingWindow(window.days(), window.start(), window.end());
+  }
+
+  /** This window as the campaign's journaled terms hold it. */
+  public CallWindow asTerms() {
+    return new CallWindow(days, start, end);
   }
 }

@@ -52,13 +52,11 @@ import io.sluice.protocols.campaign.CampaignReply;
 import io.sluice.protocols.campaign.CampaignReply.CampaignView;
 import io.sluice.protocols.campaign.CampaignStatus;
 import io.sluice.protocols.campaign.CampaignTerms;
-import io.sluice.protocols.campaign.RetryRule;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -221,13 +219,9 @@ public final class CampaignRoutes {
   }
 
   private static CampaignTerms terms(String workspaceId, ValidCampaign campaign) {
-    List<CallWindow> windows = campaign.windows().stream()
-        .map(window -> new CallWindow(window.days(), window.start(), window.end())).toList();
-    Map<CallOutcome, RetryRule> retries = new EnumMap<>(CallOutcome.class);
-    campaign.retryPolicy().retries().forEach((outcome, retry) ->
-        retries.put(outcome, new RetryRule(retry.maxAttempts(), retry.delay())));
+    List<CallWindow> windows = campaign.windows().stream().map(CallingWindow::asTerms).toList();
     return new CampaignTerms(workspaceId, campaign.name(),
-        new CampaignOwner(campaign.owner().userId(), campaign.owner().email()), windows, Map.copyOf(retries),
+        new CampaignOwner(campaign.owner().userId(), campaign.owner().email()), windows, campaign.retryPolicy().rules(),
         campaign.maxConcurrentCalls(), campaign.hotThreshold());
   }
 

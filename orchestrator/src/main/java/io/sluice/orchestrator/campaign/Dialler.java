@@ -16,7 +16,6 @@ import io.sluice.protocols.campaign.CampaignCommand.ReportOutcome;
 import io.sluice.protocols.campaign.CampaignEvent;
 import io.sluice.protocols.campaign.CampaignEvent.Dial;
 import io.sluice.protocols.campaign.CampaignStatus;
-import io.sluice.protocols.campaign.RetryRule;
 import io.sluice.protocols.permit.Acquire;
 import io.sluice.protocols.permit.Granted;
 import io.sluice.protocols.permit.Lease;
@@ -486,13 +485,12 @@ final class Dialler {
         new Settled(settlement, lead.phone(), addToDoNotCall, replyTo, failure));
   }
 
+  /** When the lead is called again under the campaign's retry policy; null when this attempt was its last. */
   private Instant retryAt(CampaignState state, CallOutcome outcome, int attempt) {
-    RetryRule rule = state.terms().retries().get(outcome);
-    if (!outcome.retryable() || rule == null || attempt >= rule.maxAttempts()) {
-      return null;
-    }
-    return now().plus(rule.delay());
+    RetryPolicy.Decision decision = RetryPolicy.of(state.terms().retries()).decide(outcome, attempt, now());
+    return decision instanceof RetryPolicy.RetryAt retry ? retry.at() : null;
   }
+
 
   private ReplyEffect<CampaignEvent, CampaignState> onSettled(CampaignState state, Settled settled) {
     Settlement settlement = settled.settlement();

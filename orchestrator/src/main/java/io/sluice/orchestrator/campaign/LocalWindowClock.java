@@ -17,8 +17,6 @@ public final class LocalWindowClock implements WindowClock {
 
   @Override
   public Optional<Instant> callableFrom(Instant now, Set<ZoneId> zones, List<CallWindow> windows) {
-    List<CallingWindow> calling = windows.stream()
-        .map(window -> new CallingWindow(window.days(), window.start(), window.end())).toList();
-    return CallingWindows.of(calling, quietHours).nextOpening(now, zones);
+    return CallingWindows.of(windows.stream().map(CallingWindow::of).toList(), quietHours).nextOpening(now, zones);
   }
 }

@@ -2,6 +2,7 @@ package io.sluice.orchestrator.campaign;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import io.sluice.protocols.campaign.CallOutcome;
+import io.sluice.protocols.campaign.RetryRule;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -69,6 +70,20 @@ public record RetryPolicy(Map<CallOutcome, Retry> retries) {
     retries.put(CallOutcome.VOICEMAIL, new Retry(2, Duration.ofHours(4)));
     retries.put(CallOutcome.FAILED, new Retry(3, Duration.ofMinutes(10)));
     return new RetryPolicy(retries);
+  }
+
+  /** The policy a campaign's journaled terms hold (complete: validation applied the defaults). */
+  public static RetryPolicy of(Map<CallOutcome, RetryRule> rules) {
+    Map<CallOutcome, Retry> retries = new EnumMap<>(CallOutcome.class);
+    rules.forEach((outcome, rule) -> retries.put(outcome, new Retry(rule.maxAttempts(), rule.delay())));
+    return new RetryPolicy(retries);
+  }
+
+  /** The rules as the campaign's journaled terms hold them. */
+  public Map<CallOutcome, RetryRule> rules() {
+    Map<CallOutcome, RetryRule> rules = new EnumMap<>(CallOutcome.class);
+    retries.forEach((outcome, retry) -> rules.put(outcome, new RetryRule(retry.maxAttempts(), retry.delay())));
+    return Map.copyOf(rules);
   }
 
   /** The defaults with some rules replaced. */
