@@ -1,0 +1,26 @@
+package io.sluice.orchestrator.webhook;
+
+import akka.Done;
+import io.sluice.protocols.webhook.EndpointConfig;
+import io.sluice.protocols.webhook.OutboundMessage;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The sharded delivery entities (one per endpoint) as the publisher and the API reach them. Each stage completes once
+ * the entity has journaled the change, so a 2xx answer to a client means the work is durable.
+ */
+public interface EndpointEntities {
+
+  /** Queues a freshly published message; a message the entity already holds is ignored. */
+  CompletionStage<Done> enqueue(String endpointId, OutboundMessage message);
+
+  /** Queues messages again for a new series of attempts (dead-lettered or delivered ones alike). */
+  CompletionStage<Done> replay(String endpointId, List<String> messageIds);
+
+  /** Hands the entity its endpoint's changed configuration (secrets, limits, enabled, paused, URL, ordering). */
+  CompletionStage<Done> reconfigure(EndpointConfig endpoint);
+
+  /** Wakes the entity so that it resumes what it has pending (at start-up). */
+  void wake(String endpointId);
+}
