@@ -1,37 +1,25 @@
 package io.sluice.orchestrator.campaign;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.orchestrator.demo.DemoLeads;
+import io.sluice.orchestrator.it.ServiceApi;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.Predicate;
 
 /** The campaign API as a client sees it, over real HTTP: what the campaign tests drive the service with. */
-final class CampaignApi {
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private final ObjectMapper json = new ObjectMapper();
-  private final URI base;
-  private String key;
+final class CampaignApi extends ServiceApi {
 
   CampaignApi(int port) {
-    this.base = URI.create("http://127.0.0.1:" + port);
+    super(port);
   }
 
-  /** Creates a workspace of its own with the admin key and uses its first API key from then on. */
-  CampaignApi inNewWorkspace(String adminKey) throws IOException, InterruptedException {
-    JsonNode workspace = send("POST", "/v1/admin/workspaces", Map.of("name", "test-" + UUID.randomUUID()), adminKey,
-        201);
-    key = send("POST", "/v1/admin/workspaces/" + workspace.path("id").asText() + "/keys", Map.of(), adminKey, 201)
-        .path("key").asText();
+  @Override
+  public CampaignApi inNewWorkspace(String adminKey) throws IOException, InterruptedException {
+    super.inNewWorkspace(adminKey);
     return this;
   }
 
@@ -54,19 +42,15 @@ final class CampaignApi {
   }
 
   JsonNode create(Map<String, Object> campaign) throws IOException, InterruptedException {
-    return send("POST", "/v1/campaigns", campaign, key, 201);
+    return send("POST", "/v1/campaigns", campaign, 201);
   }
 
   JsonNode start(String campaignId) throws IOException, InterruptedException {
-    return send("POST", "/v1/campaigns/" + campaignId + "/start", Map.of(), key, 200);
+    return send("POST", "/v1/campaigns/" + campaignId + "/start", Map.of(), 200);
   }
 
   JsonNode progress(String campaignId) throws IOException, InterruptedException {
-    return send("GET", "/v1/campaigns/" + campaignId, null, key, 200);
-  }
-
-  HttpResponse<String> request(String method, String path, Object body) throws IOException, InterruptedException {
-    return raw(method, path, body, key);
+    return send("GET", "/v1/campaigns/" + campaignId, null, 200);
   }
 
   /** Polls the campaign's progress until {@code done} holds; fails after {@code timeout}. */
@@ -87,27 +71,5 @@ final class CampaignApi {
     }
     throw new AssertionError("campaign " + campaignId + " did not get there within " + timeout + "; last: "
         + progress);
-  }
-
-  private JsonNode send(String method, String path, Object body, String bearer, int expected)
-      throws IOException, InterruptedException {
-    HttpResponse<String> response = raw(method, path, body, bearer);
-    if (response.statusCode() != expected) {
-      throw new IOException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
-    }
-    return json.readTree(response.body());
-  }
-
-  private HttpResponse<String> raw(String method, String path, Object body, String bearer)
-      throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
-        .header("Authorization", "Bearer " + bearer);
-    if (body == null) {
-      request.method(method, HttpRequest.BodyPublishers.noBody());
-    } else {
-      request.header("Content-Type", "application/json")
-          .method(method, HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body)));
-    }
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 }

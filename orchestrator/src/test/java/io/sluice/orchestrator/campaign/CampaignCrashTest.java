@@ -15,11 +15,9 @@ import io.sluice.orchestrator.provider.SimulatedProvider;
 import io.sluice.orchestrator.signing.StandardWebhooks;
 import io.sluice.protocols.campaign.CallOutcome;
 import jakarta.mail.internet.MimeMessage;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -69,16 +67,9 @@ class CampaignCrashTest {
 
   @Test
   void aCampaignKilledMidwayCompletesAfterRestartWithNoSecondCallAndOneEmail() throws Exception {
-    int port = freePort();
+    int port = ServiceProcess.freePort();
     Files.createDirectories(data);
-    Map<String, String> env = new HashMap<>();
-    env.put("SLUICE_DB_URL", TestDatabase.URL);
-    env.put("SLUICE_DB_USER", TestDatabase.USER);
-    env.put("SLUICE_DB_PASSWORD", TestDatabase.PASSWORD);
-    env.put("SLUICE_HTTP_PORT", Integer.toString(port));
-    env.put("SLUICE_CLUSTER_PORT", "0");
-    env.put("SLUICE_ADMIN_KEY", ADMIN_KEY);
-    env.put("SLUICE_BOOTSTRAP_CREATE_FIRST_KEY", "false");
+    Map<String, String> env = ServiceProcess.baseEnvironment(port, ADMIN_KEY, data);
     env.put("SLUICE_PROVIDER_SIMULATED", "false");
     env.put("SLUICE_PROVIDER_URL", provider.url());
     env.put("SLUICE_PROVIDER_WEBHOOK_SECRET", secret);
@@ -86,8 +77,6 @@ class CampaignCrashTest {
     env.put("SLUICE_EMAIL_SMTP_HOST", "127.0.0.1");
     env.put("SLUICE_EMAIL_SMTP_PORT", Integer.toString(greenMail.getSmtp().getPort()));
     env.put("SLUICE_EMAIL_SMTP_STARTTLS", "false");
-    env.put("SLUICE_EMAIL_SPOOL_DIR", data.resolve("spool").toString());
-    env.put("SLUICE_EMAIL_OUTBOX_DIR", data.resolve("outbox").toString());
 
     String campaignId;
     int leads;
@@ -138,11 +127,5 @@ class CampaignCrashTest {
       }
     }
     return count;
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

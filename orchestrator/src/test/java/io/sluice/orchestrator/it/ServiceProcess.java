@@ -61,6 +61,31 @@ public final class ServiceProcess implements AutoCloseable {
     throw new IllegalStateException("service did not start within " + timeout + "; see " + log);
   }
 
+  /**
+   * The environment every crash test starts the service with: the test PostgreSQL, a fixed HTTP port (so that a
+   * restart answers where the client already points), an admin key, no first key, and its files under {@code data}.
+   */
+  public static Map<String, String> baseEnvironment(int httpPort, String adminKey, Path data) {
+    Map<String, String> env = new java.util.HashMap<>();
+    env.put("SLUICE_DB_URL", io.sluice.orchestrator.TestDatabase.URL);
+    env.put("SLUICE_DB_USER", io.sluice.orchestrator.TestDatabase.USER);
+    env.put("SLUICE_DB_PASSWORD", io.sluice.orchestrator.TestDatabase.PASSWORD);
+    env.put("SLUICE_HTTP_PORT", Integer.toString(httpPort));
+    env.put("SLUICE_CLUSTER_PORT", "0");
+    env.put("SLUICE_ADMIN_KEY", adminKey);
+    env.put("SLUICE_BOOTSTRAP_CREATE_FIRST_KEY", "false");
+    env.put("SLUICE_EMAIL_SPOOL_DIR", data.resolve("spool").toString());
+    env.put("SLUICE_EMAIL_OUTBOX_DIR", data.resolve("outbox").toString());
+    return env;
+  }
+
+  /** A port free at the moment of asking. */
+  public static int freePort() throws IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
   public int httpPort() {
     return httpPort;
   }
