@@ -26,7 +26,7 @@ final class LimitControlReader {
         reader.doubleAbove(key + "latency-tolerance", 1.0, "it is the factor over the baseline latency at which"
             + " latency counts as rising, so at 1.0 the baseline itself is congestion and the gradient limit's"
             + " growth headroom (tolerance - ratio) / (tolerance - 1) is 0/0"),
-        reader.fraction(key + "failure-rate-threshold"),
+        failureRateThreshold(reader, key + "failure-rate-threshold"),
         reader.positiveDuration(key + "baseline-window"),
         reader.fraction(key + "aimd.backoff-ratio"),
         reader.intAtLeast(key + "aimd.increase", 1),
@@ -56,5 +56,15 @@ final class LimitControlReader {
           + "evaluation-interval " + limit.evaluationInterval(), null);
     }
     return limit;
+  }
+
+  /**
+   * In (0, 1]: at 0 every interval with a completion would count as congestion (a share of 0 failures is "at or
+   * above" it), so the limit could only shrink.
+   */
+  private static double failureRateThreshold(SettingsReader reader, String key) {
+    double threshold = reader.doubleAbove(key, 0.0, "a failure share of 0 would count as congestion, so the limit"
+        + " could never grow");
+    return threshold > 1.0 ? reader.fail(key, "is " + threshold + " but must be at most 1.0", 1.0) : threshold;
   }
 }

@@ -169,4 +169,15 @@ class SluiceSettingsTest {
     assertTrue(message.contains("sluice.pools.db.limit-control.min-limit is 11 but must not exceed"
         + " sluice.pools.db.limit 10"), message);
   }
+
+  @Test
+  void aFailureRateThresholdOfZeroOrAboveOneIsRefused() {
+    assertTrue(refused("sluice.pools.db.limit-control.failure-rate-threshold = 0").getMessage().contains(
+        "sluice.pools.db.limit-control.failure-rate-threshold is 0.0 but must be above 0.0: a failure share of 0"
+            + " would count as congestion"));
+    assertTrue(refused("sluice.pools.db.limit-control.failure-rate-threshold = 1.5").getMessage().contains(
+        "sluice.pools.db.limit-control.failure-rate-threshold is 1.5 but must be at most 1.0"));
+    assertEquals(1.0, SluiceSettings.from(with("sluice.pools.db.limit-control.failure-rate-threshold = 1.0"))
+        .dbLimit().failureRateThreshold());
+  }
 }
