@@ -72,6 +72,12 @@ public final class Deliveries {
     };
   }
 
+  /** Runs {@code work} in the same unit if the delivery exists; empty otherwise. */
+  public static <T> JdbcWork<Optional<T>> ifPresent(String endpointId, String messageId, JdbcWork<T> work) {
+    return connection -> find(endpointId, messageId).run(connection).isPresent()
+        ? Optional.of(work.run(connection)) : Optional.empty();
+  }
+
   /** One delivery. */
   public static JdbcWork<Optional<DeliveryRow>> find(String endpointId, String messageId) {
     return connection -> {

@@ -53,6 +53,37 @@ public final class Endpoints {
     };
   }
 
+  /**
+   * Inserts the endpoint unless its filter names an event type the workspace does not know; answers those types
+   * (empty when the endpoint was stored).
+   */
+  public static JdbcWork<List<String>> createKnown(EndpointRow endpoint) {
+    return connection -> {
+      List<String> unknown = EventTypes.unknown(endpoint.workspaceId(), endpoint.eventTypes()).run(connection);
+      if (unknown.isEmpty()) {
+        create(endpoint).run(connection);
+      }
+      return unknown;
+    };
+  }
+
+  /** {@link #update} unless the filter names an unknown event type, which changes nothing. */
+  public static JdbcWork<EndpointWrite> updateKnown(EndpointRow endpoint) {
+    return connection -> {
+      List<String> unknown = EventTypes.unknown(endpoint.workspaceId(), endpoint.eventTypes()).run(connection);
+      return new EndpointWrite(!unknown.isEmpty() || update(endpoint).run(connection), unknown);
+    };
+  }
+
+  /** What {@link #updateKnown} did: whether the endpoint was found, and the unknown types that stopped it. */
+  public record EndpointWrite(boolean found, List<String> unknownEventTypes) {}
+
+  /** Runs {@code work} in the same unit if the workspace has the endpoint; empty otherwise. */
+  public static <T> JdbcWork<Optional<T>> ifOwned(String workspaceId, String endpointId, JdbcWork<T> work) {
+    return connection -> find(workspaceId, endpointId).run(connection).isPresent()
+        ? Optional.of(work.run(connection)) : Optional.empty();
+  }
+
   /** The endpoint if it belongs to the workspace. */
   public static JdbcWork<Optional<EndpointRow>> find(String workspaceId, String endpointId) {
     return connection -> select(connection, "workspace_id = ? AND id = ?", workspaceId, endpointId, 1)
@@ -118,10 +149,10 @@ public final class Endpoints {
 
   /**
    * Makes {@code newSecret} current; the current one becomes the previous secret, signing until
-   * {@code previousExpiresAt} (a previous one still in its overlap is dropped: two secrets at most). False when not
-   * found.
+   * {@code previousExpiresAt} (a previous one still in its overlap is dropped: two secrets at most). Answers the
+   * rotated endpoint, empty when the workspace has no such endpoint.
    */
-  public static JdbcWork<Boolean> rotate(String workspaceId, String endpointId, String newSecret,
+  public static JdbcWork<Optional<EndpointRow>> rotate(String workspaceId, String endpointId, String newSecret,
       Instant previousExpiresAt, Instant now) {
     return connection -> {
       try (PreparedStatement update = connection.prepareStatement("UPDATE webhook_endpoint"
@@ -132,13 +163,13 @@ public final class Endpoints {
         Sql.setInstant(update, 3, now);
         update.setString(4, endpointId);
         update.setString(5, workspaceId);
-        return update.executeUpdate() == 1;
+        return update.executeUpdate() == 1 ? find(workspaceId, endpointId).run(connection) : Optional.empty();
       }
     };
   }
 
-  /** Pauses or resumes deliveries; false when not found. */
-  public static JdbcWork<Boolean> setPaused(String workspaceId, String endpointId, boolean paused, Instant now) {
+  /** Pauses or resumes deliveries; answers the changed endpoint, empty when the workspace has no such endpoint. */
+  public static JdbcWork<Optional<EndpointRow>> setPaused(String workspaceId, String endpointId, boolean paused, Instant now) {
     return connection -> {
       try (PreparedStatement update = connection.prepareStatement("UPDATE webhook_endpoint SET paused = ?,"
           + " updated_at = ? WHERE id = ? AND workspace_id = ?")) {
@@ -146,7 +177,7 @@ public final class Endpoints {
         Sql.setInstant(update, 2, now);
         update.setString(3, endpointId);
         update.setString(4, workspaceId);
-        return update.executeUpdate() == 1;
+        return update.executeUpdate() == 1 ? find(workspaceId, endpointId).run(connection) : Optional.empty();
       }
     };
   }

@@ -59,6 +59,24 @@ public final class Messages {
     };
   }
 
+  /** {@link #publish} if the message's type is built in or the workspace's own; empty, storing nothing, if not. */
+  public static JdbcWork<Optional<Publication>> publishKnown(MessageRow message, Instant windowStart) {
+    return connection -> EventTypes.unknown(message.workspaceId(), List.of(message.eventType())).run(connection)
+        .isEmpty() ? Optional.of(publish(message, windowStart).run(connection)) : Optional.empty();
+  }
+
+  /** The workspace's message with its deliveries by endpoint; empty when the workspace has no such message. */
+  public static JdbcWork<Optional<MessageDeliveries>> withDeliveries(String workspaceId, String messageId) {
+    return connection -> {
+      Optional<MessageRow> message = find(workspaceId, messageId).run(connection);
+      return message.isEmpty() ? Optional.empty()
+          : Optional.of(new MessageDeliveries(message.get(), Deliveries.ofMessage(messageId).run(connection)));
+    };
+  }
+
+  /** A message and its deliveries. */
+  public record MessageDeliveries(MessageRow message, List<DeliveryRow> deliveries) {}
+
   /** The message if it belongs to the workspace. */
   public static JdbcWork<Optional<MessageRow>> find(String workspaceId, String messageId) {
     return connection -> {

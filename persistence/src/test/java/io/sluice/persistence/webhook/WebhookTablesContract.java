@@ -128,8 +128,8 @@ abstract class WebhookTablesContract {
     assertEquals(5, updated.rateLimit());
     assertEquals("whsec_current", updated.secret(), "an update never touches the secret");
 
-    assertTrue(run(Endpoints.setPaused(workspace, first.id(), true, T0)));
-    assertFalse(run(Endpoints.setPaused(otherWorkspace, first.id(), true, T0)));
+    assertTrue(run(Endpoints.setPaused(workspace, first.id(), true, T0)).orElseThrow().paused());
+    assertEquals(Optional.empty(), run(Endpoints.setPaused(otherWorkspace, first.id(), true, T0)));
     assertTrue(run(Endpoints.find(first.id())).orElseThrow().paused());
 
     assertTrue(run(Endpoints.disable(first.id(), "410 Gone", T0)));
@@ -146,9 +146,11 @@ abstract class WebhookTablesContract {
   @Test
   void rotationKeepsThePreviousSecretForItsOverlapOnly() throws SQLException {
     EndpointRow endpoint = created(List.of());
-    assertTrue(run(Endpoints.rotate(workspace, endpoint.id(), "whsec_next", T0.plus(WINDOW), T0)));
-    assertFalse(run(Endpoints.rotate(otherWorkspace, endpoint.id(), "whsec_evil", T0.plus(WINDOW), T0)));
-    EndpointRow rotated = run(Endpoints.find(endpoint.id())).orElseThrow();
+    EndpointRow rotated = run(Endpoints.rotate(workspace, endpoint.id(), "whsec_next", T0.plus(WINDOW), T0))
+        .orElseThrow();
+    assertEquals(Optional.empty(), run(Endpoints.rotate(otherWorkspace, endpoint.id(), "whsec_evil",
+        T0.plus(WINDOW), T0)));
+    assertEquals(rotated.secretsAt(T0), run(Endpoints.find(endpoint.id())).orElseThrow().secretsAt(T0));
     assertEquals(List.of("whsec_next", "whsec_current"), rotated.secretsAt(T0.plusSeconds(60)));
     assertEquals(List.of("whsec_next", "whsec_current"), rotated.configAt(T0).secrets());
     assertEquals(List.of("whsec_next"), rotated.secretsAt(T0.plus(WINDOW)));
@@ -356,6 +358,26 @@ abstract class WebhookTablesContract {
     assertEquals(25L, stats.deliveries().get(DeliveryState.PENDING));
     assertEquals(0L, stats.deliveries().get(DeliveryState.DEAD));
     assertEquals(0, run(EndpointStats.of(endpoint.id(), T0.plusSeconds(2))).attempts(), "outside the window");
+  }
+
+  @Test
+  void anUnknownEventTypeStoresNothing() throws SQLException {
+    run(EventTypes.create(workspace, "invoice.paid", null, T0));
+    EndpointRow refused = endpoint(workspace, List.of("invoice.paid", "invoice.void"), true, false);
+    assertEquals(List.of("invoice.void"), run(Endpoints.createKnown(refused)));
+    assertEquals(Optional.empty(), run(Endpoints.find(refused.id())));
+    EndpointRow stored = endpoint(workspace, List.of("invoice.paid"), true, false);
+    assertEquals(List.of(), run(Endpoints.createKnown(stored)));
+
+    EndpointRow changed = new EndpointRow(stored.id(), workspace, stored.url(), null, List.of("nope"), "s", null,
+        null, true, null, false, 1, 0, DeliveryOrdering.UNORDERED, T0, T0);
+    assertEquals(new Endpoints.EndpointWrite(true, List.of("nope")), run(Endpoints.updateKnown(changed)));
+    assertEquals(List.of("invoice.paid"), run(Endpoints.find(stored.id())).orElseThrow().eventTypes());
+
+    assertEquals(Optional.empty(), run(Messages.publishKnown(message("invoice.void", "k", T0), T0.minus(WINDOW))));
+    assertEquals(0, count("SELECT count(*) FROM webhook_message WHERE workspace_id = ?", workspace));
+    assertTrue(run(Messages.publishKnown(message("invoice.paid", "k", T0), T0.minus(WINDOW))).isPresent());
+    assertEquals(1, count("SELECT count(*) FROM webhook_delivery WHERE workspace_id = ?", workspace));
   }
 
   @Test
