@@ -11,6 +11,7 @@ import io.sluice.persistence.webhook.WebhookIds;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -70,7 +71,8 @@ public final class EventPublisher implements OperationalEvents {
    */
   public CompletionStage<Published> publish(String workspaceId, String eventType, String payloadJson,
       String idempotencyKey) {
-    Instant now = clock.instant();
+    // Milliseconds: what both databases store exactly, so the entity is told the createdAt it will read back.
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     MessageRow message = new MessageRow(ids.messageId(), workspaceId, eventType, payloadJson, idempotencyKey, now);
     Instant windowStart = now.minus(settings.idempotencyWindow());
     return database.withConnection(null, "workspace-" + workspaceId, "publish-event",

@@ -8,6 +8,7 @@ import akka.actor.typed.ActorSystem;
 import akka.http.javadsl.marshallers.jackson.Jackson;
 import akka.http.javadsl.model.StatusCode;
 import akka.http.javadsl.server.Route;
+import akka.http.scaladsl.model.EntityStreamException;
 import akka.http.scaladsl.model.EntityStreamSizeException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -52,20 +53,26 @@ final class WebhookHttp {
 
   /** The body as JSON, at most {@code maxBytes} (413 naming {@code tooLargeField} beyond it). */
   Route jsonBody(int maxBytes, String tooLargeField, Function<JsonNode, Route> inner) {
-    return extractRequestEntity(entity -> onSuccess(
-        entity.toStrict(READ_TIMEOUT.toMillis(), maxBytes, system).handle((strict, failure) -> {
-          if (failure == null) {
-            return strict.getData().utf8String();
-          }
-          Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-              ? failure.getCause() : failure;
-          if (cause instanceof EntityStreamSizeException) {
-            throw ApiProblem.tooLarge("the request body is larger than " + maxBytes + " bytes",
-                List.of(error(tooLargeField, "the request is larger than " + maxBytes + " bytes")));
-          }
-          throw new CompletionException(cause);
-        }),
-        text -> inner.apply(parse(text))));
+    ApiProblem tooLarge = ApiProblem.tooLarge("the request body is larger than " + maxBytes + " bytes",
+        List.of(error(tooLargeField, "the request is larger than " + maxBytes + " bytes")));
+    return extractRequestEntity(entity -> {
+      if (entity.getContentLengthOption().orElse(0) > maxBytes) {
+        throw tooLarge;
+      }
+      // A body without a declared length (chunked) is cut off while it streams in.
+      return onSuccess(entity.toStrict(READ_TIMEOUT.toMillis(), maxBytes, system).handle((strict, failure) -> {
+        if (failure == null) {
+          return strict.getData().utf8String();
+        }
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause() : failure;
+        if (cause instanceof EntityStreamSizeException || (cause instanceof EntityStreamException stream
+            && stream.info().summary().contains("too large"))) {
+          throw tooLarge;
+        }
+        throw new CompletionException(cause);
+      }), text -> inner.apply(parse(text)));
+    });
   }
 
   /** The body as JSON, at most {@link #MAX_BODY_BYTES}. */
