@@ -38,6 +38,16 @@ public final class ApiProblem extends RuntimeException {
     return new ApiProblem(StatusCodes.PAYLOAD_TOO_LARGE, message, List.of());
   }
 
+  /** 413 naming the field that is too large. */
+  public static ApiProblem tooLarge(String message, List<?> errors) {
+    return new ApiProblem(StatusCodes.PAYLOAD_TOO_LARGE, message, errors);
+  }
+
+  /** 503: a part of the service the request needs did not answer in time; the request may be retried. */
+  public static ApiProblem unavailable(String message) {
+    return new ApiProblem(StatusCodes.SERVICE_UNAVAILABLE, message, List.of());
+  }
+
   public StatusCode status() {
     return status;
   }

@@ -1,5 +1,6 @@
 package io.sluice.persistence.campaign;
 
+import io.sluice.persistence.Sql;
 import io.sluice.persistence.JdbcWork;
 import io.sluice.persistence.UniqueInsert;
 import java.sql.PreparedStatement;
