@@ -49,6 +49,10 @@ public record WebhookSettings(
     Duration askTimeout) {
 
   private static final String KEY = "sluice.webhooks.";
+  /** The size of {@code webhook_attempt.response_prefix} (V7). */
+  static final int MAX_STORED_RESPONSE_BYTES = 65_536;
+  /** The size of {@code webhook_message.payload} (V7). */
+  static final int MAX_STORED_PAYLOAD_BYTES = 1_048_576;
 
   public WebhookSettings {
     retrySchedule = List.copyOf(retrySchedule);
@@ -76,8 +80,10 @@ public record WebhookSettings(
     WebhookSettings settings = new WebhookSettings(schedule,
         reader.fraction(KEY + "jitter"),
         reader.positiveDuration(KEY + "attempt-timeout"),
-        reader.intAtLeast(KEY + "response-body-limit", 0),
-        reader.intAtLeast(KEY + "max-payload-bytes", 2),
+        atMost(reader, KEY + "response-body-limit", reader.intAtLeast(KEY + "response-body-limit", 0),
+            MAX_STORED_RESPONSE_BYTES, "the attempt table's response column holds no more"),
+        atMost(reader, KEY + "max-payload-bytes", reader.intAtLeast(KEY + "max-payload-bytes", 2),
+            MAX_STORED_PAYLOAD_BYTES, "the message table's payload column holds no more"),
         secretBytes,
         reader.nonNegativeDuration(KEY + "secret-rotation-overlap"),
         reader.positiveDuration(KEY + "disable-after-failing-for"),
@@ -95,6 +101,11 @@ public record WebhookSettings(
   /** How many attempts a message gets before it is dead-lettered. */
   public int maxAttempts() {
     return retrySchedule.size();
+  }
+
+  private static int atMost(SettingsReader reader, String key, int value, int bound, String why) {
+    return value > bound ? reader.fail(key, "is " + value + " but must be at most " + bound + ": " + why, bound)
+        : value;
   }
 
   private static List<Duration> schedule(SettingsReader reader, Config config, String key) {

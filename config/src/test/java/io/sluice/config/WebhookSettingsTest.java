@@ -49,11 +49,13 @@ class WebhookSettingsTest {
           default-max-concurrency = 300
           allow-addresses = "localhost"
           attempt-timeout = 0s
+          response-body-limit = 70000
+          max-payload-bytes = 2000000
         }
         """));
     String message = refused.getMessage();
     for (String key : List.of("retry-schedule", "jitter", "secret-bytes", "default-max-concurrency",
-        "allow-addresses", "attempt-timeout")) {
+        "allow-addresses", "attempt-timeout", "response-body-limit", "max-payload-bytes")) {
       assertTrue(message.contains("sluice.webhooks." + key), () -> key + " not named in: " + message);
     }
   }
