@@ -24,6 +24,20 @@ public final class Deliveries {
 
   private Deliveries() {}
 
+  /**
+   * Every endpoint (of any workspace) with a PENDING delivery: read once at start-up, so that their entities wake and
+   * resume. One scan of the table, not of the endpoints.
+   */
+  public static JdbcWork<List<String>> endpointsWithPending() {
+    return connection -> {
+      try (PreparedStatement select = connection.prepareStatement("SELECT DISTINCT endpoint_id"
+          + " FROM webhook_delivery WHERE state = ? ORDER BY endpoint_id")) {
+        select.setString(1, DeliveryState.PENDING.name());
+        return ids(select);
+      }
+    };
+  }
+
   /** The endpoint's PENDING message ids, oldest publication first, at most {@code limit}. */
   public static JdbcWork<List<String>> pendingIds(String endpointId, int limit) {
     return connection -> {

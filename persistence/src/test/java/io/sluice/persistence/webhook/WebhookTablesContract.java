@@ -307,6 +307,15 @@ abstract class WebhookTablesContract {
     run(Attempts.record(outcomes, T0));
 
     assertEquals(List.of(messageIds.get(4)), run(Deliveries.pendingIds(endpoint.id(), 100)));
+    List<String> waking = run(Deliveries.endpointsWithPending());
+    assertTrue(waking.contains(endpoint.id()) && waking.contains(other.id()), waking::toString);
+    List<RecordedAttempt> settleOther = new ArrayList<>();
+    for (int i : new int[] {0, 1, 2, 4}) {
+      settleOther.add(attempt(other, messageIds.get(i), 1, Kind.DELIVERED, 200, 9, DeliveryState.DELIVERED, null));
+    }
+    run(Attempts.record(settleOther, T0));
+    assertTrue(run(Deliveries.endpointsWithPending()).contains(endpoint.id()));
+    assertFalse(run(Deliveries.endpointsWithPending()).contains(other.id()), "nothing pending at the other one");
     List<DeliveryRow> dead = run(Deliveries.ofEndpoint(endpoint.id(), Optional.of(DeliveryState.DEAD), null, 2));
     assertEquals(List.of(messageIds.get(3), messageIds.get(2)), dead.stream().map(DeliveryRow::messageId).toList());
     assertEquals(List.of(messageIds.get(0)), run(Deliveries.ofEndpoint(endpoint.id(),
