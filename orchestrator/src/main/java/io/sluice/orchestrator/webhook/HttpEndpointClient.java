@@ -47,7 +47,7 @@ import java.util.concurrent.TimeoutException;
  * an outcome.
  */
 public final class HttpEndpointClient implements EndpointClient {
-  static final String USER_AGENT = "Sluice-Webhooks/1";
+  private static final String USER_AGENT = "Sluice-Webhooks/1";
   /** Enough of an exception's text for an operator; Akka's connection errors are long. */
   private static final int MAX_ERROR_LENGTH = 500;
 

@@ -161,6 +161,19 @@ class EndpointClientTest {
   }
 
   @Test
+  void anUnusableSecretFailsTheAttemptWithoutSendingOrShowingIt() throws Exception {
+    receiver.on("/in", () -> complete(response(200, "{}")));
+
+    AttemptOutcome malformed = outcome(client(), endpoint("ep-1", receiver.url("/in"), 4, "whsec_not*base64!"));
+    AttemptOutcome none = outcome(client(), endpoint("ep-1", receiver.url("/in"), 4));
+
+    assertEquals(Kind.FAILED, malformed.kind());
+    assertEquals("cannot sign: webhook secret is not whsec_<base64>", malformed.error());
+    assertEquals("cannot sign: at least one webhook secret is needed to sign", none.error());
+    assertEquals(List.of(), receiver.received());
+  }
+
+  @Test
   void aRedirectIsAFailureAndIsNotFollowed() throws Exception {
     receiver.on("/moved", () -> complete(HttpResponse.create().withStatus(302)
         .addHeader(Location.create(receiver.url("/target")))));
