@@ -9,7 +9,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Objects;
+import java.util.stream.Collectors;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -99,6 +101,20 @@ public final class StandardWebhooks {
   /** The {@code webhook-signature} header value for this message: {@code v1,<base64>}. */
   public String sign(String id, long timestampSeconds, String body) {
     return VERSION + "," + Base64.getEncoder().encodeToString(hmac(id, timestampSeconds, body));
+  }
+
+  /**
+   * The {@code webhook-signature} header value signed with each of {@code secrets} in turn: {@code v1,<base64>} per
+   * secret, space-separated, so that a receiver holding any one of them (during a key rotation) accepts the message.
+   *
+   * @throws IllegalArgumentException if a secret is not {@code whsec_<base64>} (the secret is not in the message)
+   */
+  public static String sign(List<String> secrets, String id, long timestampSeconds, String body) {
+    if (secrets.isEmpty()) {
+      throw new IllegalArgumentException("at least one webhook secret is needed to sign");
+    }
+    return secrets.stream().map(secret -> new StandardWebhooks(secret).sign(id, timestampSeconds, body))
+        .collect(Collectors.joining(" "));
   }
 
   /** The three headers of a message sent now: id, timestamp (epoch seconds), signature. */

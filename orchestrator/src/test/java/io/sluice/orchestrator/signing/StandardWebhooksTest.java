@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
+import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
@@ -53,6 +54,15 @@ class StandardWebhooksTest {
     String body = "{\"eventId\":\"evt_1\",\"status\":\"ANSWERED\",\"summary\":\"café ☕\"}";
     String signature = independentSignature(secret, "evt_1", SPEC_TIMESTAMP, body);
     assertDoesNotThrow(() -> webhooks(secret).verify("evt_1", Long.toString(SPEC_TIMESTAMP), signature, body));
+  }
+
+  @Test
+  void signsWithEverySecretSpaceSeparatedInTheirOrder() throws Exception {
+    String rotated = StandardWebhooks.generateSecret();
+    String header = StandardWebhooks.sign(List.of(SPEC_SECRET, rotated), SPEC_ID, SPEC_TIMESTAMP, SPEC_BODY);
+    assertEquals(SPEC_SIGNATURE + " " + independentSignature(rotated, SPEC_ID, SPEC_TIMESTAMP, SPEC_BODY), header);
+    assertDoesNotThrow(() -> webhooks(rotated).verify(SPEC_ID, Long.toString(SPEC_TIMESTAMP), header, SPEC_BODY));
+    assertThrows(IllegalArgumentException.class, () -> StandardWebhooks.sign(List.of(), SPEC_ID, 1, SPEC_BODY));
   }
 
   @Test
