@@ -160,7 +160,7 @@ public final class WebhookEndpoint
         .onCommand(Replay.class, this::onReplay)
         .onCommand(ReplayLoaded.class, this::onReplayLoaded)
         .onCommand(Reconfigure.class, this::onReconfigure)
-        .onCommand(Wake.class, (state, wake) -> Effect().none().thenRun(deliveries::pump).thenNoReply())
+        .onCommand(Wake.class, (state, wake) -> Effect().none().thenRun(this::run).thenNoReply())
         .onCommand(Deliveries.WakeDue.class, (state, wake) ->
             Effect().none().thenRun(deliveries::onWake).thenNoReply())
         .onCommand(Stop.class, this::onStop)
@@ -216,7 +216,7 @@ public final class WebhookEndpoint
     phase = Phase.READY;
     deliveries.configure(started.config().get());
     if (started.unknown().isEmpty()) {
-      return Effect().none().thenRun(this::run).thenNoReply().thenUnstashAll();
+      return Effect().none().thenRun(this::runAfterStash).thenNoReply().thenUnstashAll();
     }
     Instant now = now();
     List<Queued> queued = started.unknown().stream()
@@ -227,10 +227,18 @@ public final class WebhookEndpoint
     return Effect().persist(new EndpointEvent.Enqueued(queued))
         .thenRun(after -> {
           deliveries.queue().refresh(after, started.unknown());
-          run(after);
+          runAfterStash(after);
         })
         .thenNoReply()
         .thenUnstashAll();
+  }
+
+  /**
+   * Runs once the stashed commands are handled: an entity started by an enqueue must see it before it decides it has
+   * nothing to do.
+   */
+  private void runAfterStash(EndpointState state) {
+    context.getSelf().tell(Wake.INSTANCE);
   }
 
   private void run(EndpointState state) {
@@ -252,6 +260,7 @@ public final class WebhookEndpoint
       deliveries.overflow(enqueue.message(), enqueue.replyTo());
       return Effect().noReply();
     }
+    passivating = false;
     arrivals.add(enqueue);
     if (!arrivalsQueued) {
       arrivalsQueued = true;
@@ -289,6 +298,7 @@ public final class WebhookEndpoint
       return refuse(replay.replyTo(), "replaying " + ids.size() + " message(s) would pass the endpoint's limit of "
           + max + " pending (" + state.pending().size() + " now)");
     }
+    passivating = false;
     replaysLoading++;
     context.pipeToSelf(ports.ledger().attempts(endpointId, ids), (attempts, failure) ->
         new ReplayLoaded(ids, attempts, replay.replyTo(), failure));
@@ -321,6 +331,7 @@ public final class WebhookEndpoint
           + endpointId);
     }
     deliveries.configure(change.config());
+    passivating = false;
     return Effect().none().thenRun(deliveries::pump).thenReply(change.replyTo(), this::accepted);
   }
 
@@ -335,7 +346,10 @@ public final class WebhookEndpoint
     return Effect().stop().thenNoReply();
   }
 
-  /** After every change: reports the pending count, and passivates once there is nothing left to do. */
+  /**
+   * After every change: reports the pending count, and passivates once there is nothing left to do. Asked again after
+   * new work came in meanwhile (the shard ignores a repeated request while one is under way).
+   */
   private void changed(EndpointState state) {
     ports.activity().pending(state.pending().size() - reportedPending);
     reportedPending = state.pending().size();
