@@ -6,6 +6,7 @@ import akka.actor.typed.Behavior;
 import akka.actor.typed.PostStop;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.TimerScheduler;
 import akka.cluster.sharding.typed.ClusterShardingSettings;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.Entity;
@@ -87,7 +88,7 @@ public final class WebhookEndpoint
   private long reportedPending;
 
   private WebhookEndpoint(String endpointId, ActorContext<EndpointCommand> context,
-      akka.actor.typed.javadsl.TimerScheduler<EndpointCommand> timers, WebhookPorts ports,
+      TimerScheduler<EndpointCommand> timers, WebhookPorts ports,
       ActorRef<ClusterSharding.ShardCommand> shard) {
     super(PersistenceId.of(ENTITY_KEY.name(), endpointId));
     this.endpointId = endpointId;
