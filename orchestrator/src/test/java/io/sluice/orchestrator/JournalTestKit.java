@@ -1,5 +1,6 @@
 package io.sluice.orchestrator;
 
+import akka.actor.BootstrapSetup;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.Behaviors;
@@ -9,6 +10,7 @@ import io.sluice.config.SluiceSettings;
 import io.sluice.orchestrator.cluster.ClusterNode;
 import io.sluice.persistence.Migrations;
 import io.sluice.persistence.journal.JournalPool;
+import io.sluice.persistence.journal.JournalPoolSetup;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -93,6 +95,25 @@ public final class JournalTestKit implements AutoCloseable {
       ActorTestKit.shutdown(system, START_TIMEOUT);
       throw e;
     }
+    journalPool = pool;
+    testKit = ActorTestKit.create(system);
+    return testKit;
+  }
+
+  /**
+   * Opens a journal pool and starts a fresh actor system on it without the cluster ({@code akka.actor.provider =
+   * local}): for entities spawned directly rather than through sharding, e.g. under {@code ManualTime}, whose
+   * scheduler the cluster's own ticks (gossip, joining) would wait on forever.
+   */
+  public ActorTestKit startLocal() {
+    if (testKit != null) {
+      throw new IllegalStateException("already started; stop() or restart() first");
+    }
+    JournalPool pool = JournalPool.open(settings.database(), settings.journalPool());
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), name,
+        BootstrapSetup.create(ConfigFactory.parseString("akka.actor.provider = local").withFallback(config))
+            .and(JournalPoolSetup.of(pool)));
+    system.classicSystem().registerOnTermination(pool::close);
     journalPool = pool;
     testKit = ActorTestKit.create(system);
     return testKit;

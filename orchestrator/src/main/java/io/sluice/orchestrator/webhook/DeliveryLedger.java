@@ -24,6 +24,13 @@ public interface DeliveryLedger {
    */
   CompletionStage<List<String>> pending(String endpointId);
 
+  /**
+   * How many attempts each of these messages has had at this endpoint (its last recorded attempt number); ids never
+   * attempted there are absent. Read before a replay or a start-up re-queue, so that the new series' attempt numbers
+   * continue the count (recording is idempotent per attempt number: a restarted count would record nothing).
+   */
+  CompletionStage<Map<String, Integer>> attempts(String endpointId, Collection<String> messageIds);
+
   /** The stored messages with these ids (payload included); ids no longer stored are absent from the map. */
   CompletionStage<Map<String, OutboundMessage>> messages(Collection<String> messageIds);
 
