@@ -10,13 +10,16 @@ import akka.actor.typed.javadsl.AskPattern;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.http.javadsl.Http;
 import akka.http.javadsl.ServerBinding;
+import akka.serialization.jackson.JacksonObjectMapperProvider;
 import com.typesafe.config.Config;
 import io.sluice.config.SluiceSettings;
+import io.sluice.config.WebhookSettings;
 import io.sluice.orchestrator.campaign.CampaignService;
 import io.sluice.orchestrator.cluster.ClusterNode;
 import io.sluice.orchestrator.database.Database;
 import io.sluice.orchestrator.http.HttpApi;
 import io.sluice.orchestrator.pool.PoolSupervisor;
+import io.sluice.orchestrator.webhook.WebhookService;
 import io.sluice.persistence.GovernedPool;
 import io.sluice.persistence.HikariGovernedPool;
 import io.sluice.persistence.InstanceRegistry;
@@ -30,6 +33,7 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -76,6 +80,7 @@ public final class Sluice {
   public static Sluice start(Config config) throws Exception {
     SluiceSettings settings = SluiceSettings.from(config);
     CampaignService.Settings campaignSettings = CampaignService.Settings.from(config, settings.dbPool());
+    WebhookSettings webhookSettings = WebhookSettings.from(config);
     Kamon.init(config);
     log.info("connection budget: {}", settings.budget().arithmetic());
     if (settings.database().migrateOnStart()) {
@@ -124,17 +129,20 @@ public final class Sluice {
                 log.warn("could not record the stop of instance {}: {}", instanceId, e.toString());
                 return Done.getInstance();
               }));
+      WebhookService webhooks = WebhookService.start(system, webhookSettings, database,
+          JacksonObjectMapperProvider.get(system).getOrCreate("jackson-json", Optional.empty()), Clock.systemUTC());
       CampaignService campaigns = CampaignService.start(system, campaignSettings, database, Clock.systemUTC());
       HttpApi api = new HttpApi(system, settings, instanceId,
           java.util.List.of(supervisor, campaigns.callSlotSupervisor()), java.util.List.of(journalPool::stats),
-          HttpApi.DEFAULT_STATS_TIMEOUT).withEmailHealth(campaigns::emailHealth);
+          HttpApi.DEFAULT_STATS_TIMEOUT).withEmailHealth(campaigns::emailHealth).withWebhookHealth(webhooks::health);
       ServerBinding binding = Http.get(system)
           .newServerAt(settings.http().host(), settings.http().port())
-          .bind(api.routes(campaigns.routes()))
+          .bind(api.routes(campaigns.routes(webhooks::routes, java.util.List.of("events", "webhooks"))))
           .toCompletableFuture()
           .get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
           .addToCoordinatedShutdown(Duration.ofSeconds(10), system);
       campaigns.resume(binding.localAddress().getHostString(), binding.localAddress().getPort());
+      webhooks.resume();
       log.info("Sluice started: instance={} mode={} http=http://{}:{} cluster={}", instanceId,
           settings.mode().name().toLowerCase(java.util.Locale.ROOT), binding.localAddress().getHostString(),
           binding.localAddress().getPort(), akka.cluster.typed.Cluster.get(system).selfMember().address());

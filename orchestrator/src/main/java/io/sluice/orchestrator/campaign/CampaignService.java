@@ -39,11 +39,13 @@ import io.sluice.protocols.campaign.CampaignCommand;
 import io.sluice.protocols.permit.PermitCommand;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -181,18 +183,24 @@ public final class CampaignService {
   }
 
   /**
-   * The provider webhook and admin routes, then the workspace routes behind their API key (which answers 401). Only
-   * the workspace routes' own prefixes ask for a key, so an unknown path is still a 404.
+   * The provider webhook and admin routes, then the workspace routes behind their API key (which answers 401): the
+   * campaigns' own and {@code others} (the webhook API), mounted under {@code /v1/<prefix>} for each of
+   * {@code otherPrefixes}. Only those prefixes ask for a key, so an unknown path is still a 404.
    */
-  public List<Route> routes() {
+  public List<Route> routes(Function<String, Route> others, List<String> otherPrefixes) {
     Route workspaceRoutes = access.authenticated(workspace -> {
       String workspaceId = workspace.toString();
-      return concat(campaignRoutes.routes(workspaceId), listRoutes.routes(workspaceId));
+      return concat(campaignRoutes.routes(workspaceId), listRoutes.routes(workspaceId), others.apply(workspaceId));
     });
-    return List.of(webhook.route(), access.adminRoutes(), pathPrefix("v1", () -> concat(
-        pathPrefixTest("campaigns", () -> workspaceRoutes),
-        pathPrefixTest("do-not-call", () -> workspaceRoutes),
-        pathPrefixTest("notification-preferences", () -> workspaceRoutes))));
+    List<Route> prefixes = new ArrayList<>();
+    for (String prefix : List.of("campaigns", "do-not-call", "notification-preferences")) {
+      prefixes.add(pathPrefixTest(prefix, () -> workspaceRoutes));
+    }
+    for (String prefix : otherPrefixes) {
+      prefixes.add(pathPrefixTest(prefix, () -> workspaceRoutes));
+    }
+    return List.of(webhook.route(), access.adminRoutes(), pathPrefix("v1", () ->
+        concat(prefixes.get(0), prefixes.subList(1, prefixes.size()).toArray(Route[]::new))));
   }
 
   public CompletionStage<EmailHealth> emailHealth() {

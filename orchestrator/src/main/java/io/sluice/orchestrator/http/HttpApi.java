@@ -66,6 +66,7 @@ public final class HttpApi {
   private final List<Supplier<JournalPoolStats>> journalPools;
   private final Duration statsTimeout;
   private final Supplier<CompletionStage<?>> emailHealth;
+  private final Supplier<?> webhookHealth;
   private final ObjectMapper mapper;
 
   /** @param statsTimeout how long to wait for each supervisor's {@link PoolStats} before answering 503 */
@@ -83,12 +84,12 @@ public final class HttpApi {
       List<ActorRef<PermitCommand>> supervisors, List<Supplier<JournalPoolStats>> journalPools,
       Duration statsTimeout) {
     this(system, settings, instanceId, supervisors, journalPools, statsTimeout,
-        () -> CompletableFuture.completedFuture(null));
+        () -> CompletableFuture.completedFuture(null), () -> null);
   }
 
   private HttpApi(ActorSystem<?> system, SluiceSettings settings, String instanceId,
       List<ActorRef<PermitCommand>> supervisors, List<Supplier<JournalPoolStats>> journalPools,
-      Duration statsTimeout, Supplier<CompletionStage<?>> emailHealth) {
+      Duration statsTimeout, Supplier<CompletionStage<?>> emailHealth, Supplier<?> webhookHealth) {
     this.system = system;
     this.settings = settings;
     this.instanceId = instanceId;
@@ -96,6 +97,7 @@ public final class HttpApi {
     this.journalPools = List.copyOf(journalPools);
     this.statsTimeout = statsTimeout;
     this.emailHealth = emailHealth;
+    this.webhookHealth = webhookHealth;
     this.mapper = JacksonObjectMapperProvider.get(system).getOrCreate("jackson-json", Optional.empty());
   }
 
@@ -104,13 +106,27 @@ public final class HttpApi {
    * outbox), so a switched-off flag is never silent.
    */
   public HttpApi withEmailHealth(Supplier<CompletionStage<?>> email) {
-    return new HttpApi(system, settings, instanceId, supervisors, journalPools, statsTimeout, email);
+    return new HttpApi(system, settings, instanceId, supervisors, journalPools, statsTimeout, email, webhookHealth);
   }
 
-  /** The liveness, readiness and pool state of the process. */
-  /** @param email the summary email's flag, transport and outbox; null where the service has none */
+  /**
+   * The same API whose {@code /health} also shows the webhook machinery's activity (entities alive, timers armed,
+   * attempts in flight, messages pending), so that "nothing due, nothing held" can be seen.
+   *
+   * @param webhooks read on the request's thread, so it must not block
+   */
+  public HttpApi withWebhookHealth(Supplier<?> webhooks) {
+    return new HttpApi(system, settings, instanceId, supervisors, journalPools, statsTimeout, emailHealth, webhooks);
+  }
+
+  /**
+   * The liveness, readiness and pool state of the process.
+   *
+   * @param email the summary email's flag, transport and outbox; null where the service has none
+   * @param webhooks the webhook machinery's activity; null where the service has none
+   */
   public record Health(String status, boolean live, boolean ready, String mode, String instanceId, Budget budget,
-      List<PoolState> pools, String problem, Object email) {}
+      List<PoolState> pools, String problem, Object email, Object webhooks) {}
 
   /** The email section when its state could not be read. */
   public record Unreadable(String error) {}
@@ -201,16 +217,17 @@ public final class HttpApi {
     return allStats().handle((stats, failure) -> {
       if (failure != null) {
         return new Health("DOWN", true, false, mode, instanceId, budget, List.of(), unwrap(failure).getMessage(),
-            null);
+            null, null);
       }
       List<PoolState> pools = new ArrayList<>();
       for (PoolStats s : stats) {
         pools.add(new PoolState(s.pool(), s.limit(), s.granted(), s.waiting(), s.physical(), s.drained(),
             s.activeTimers()));
       }
-      return new Health("UP", true, true, mode, instanceId, budget, pools, null, null);
+      return new Health("UP", true, true, mode, instanceId, budget, pools, null, null, null);
     }).thenCombine(email, (health, emailState) -> new Health(health.status(), health.live(), health.ready(),
-        health.mode(), health.instanceId(), health.budget(), health.pools(), health.problem(), emailState));
+        health.mode(), health.instanceId(), health.budget(), health.pools(), health.problem(), emailState,
+        webhookHealth.get()));
   }
 
   /** Fails with {@link SupervisorDidNotAnswerException} naming the first supervisor that did not answer in time. */

@@ -45,7 +45,7 @@ import java.util.concurrent.CompletionStage;
  * endpoint's configuration and the messages live in the tables ({@link DeliveryLedger}) and are read when needed:
  * the configuration once per incarnation (then kept current by {@link Reconfigure}), the payloads when due, in one
  * read per batch — except a freshly published one, which travels with its {@link Enqueue} and is kept for its first
- * attempt. Attempts and their group-committed outcomes are {@link Deliveries}'s concern.
+ * attempt. Attempts and their group-committed outcomes are {@link EndpointDeliveries}'s concern.
  *
  * <p>Life: on recovery the entity reads its configuration and the ledger's pending ids once, queues the ids its journal
  * does not know (a crash between a publication's transaction and its enqueue), then runs; commands arriving meanwhile
@@ -64,21 +64,21 @@ public final class WebhookEndpoint
 
   /** The configuration and the ledger's pending ids the journal does not know, with their attempt counts. */
   record Started(Optional<EndpointConfig> config, List<String> unknown, Map<String, Integer> attempts,
-      Throwable failure) implements Deliveries.Step {}
+      Throwable failure) implements EndpointDeliveries.Step {}
 
-  enum FlushArrivals implements Deliveries.Step { INSTANCE }
+  enum FlushArrivals implements EndpointDeliveries.Step { INSTANCE }
 
   record ReplayLoaded(List<String> messageIds, Map<String, Integer> attempts, ActorRef<EndpointReply> replyTo,
-      Throwable failure) implements Deliveries.Step {}
+      Throwable failure) implements EndpointDeliveries.Step {}
 
   /** The shard's stop message (passivation, rebalance, shutdown). */
-  enum Stop implements Deliveries.Step { INSTANCE }
+  enum Stop implements EndpointDeliveries.Step { INSTANCE }
 
   private final String endpointId;
   private final ActorContext<EndpointCommand> context;
   private final WebhookPorts ports;
   private final ActorRef<ClusterSharding.ShardCommand> shard;
-  private final Deliveries deliveries;
+  private final EndpointDeliveries deliveries;
   private final List<Enqueue> arrivals = new ArrayList<>();
   private Phase phase = Phase.STARTING;
   private boolean arrivalsQueued;
@@ -95,7 +95,7 @@ public final class WebhookEndpoint
     this.context = context;
     this.ports = ports;
     this.shard = shard;
-    this.deliveries = new Deliveries(endpointId, context, timers, ports, this::Effect, this::changed);
+    this.deliveries = new EndpointDeliveries(endpointId, context, timers, ports, this::Effect, this::changed);
   }
 
   /** Registers the sharded entity; passivation is the entity's own decision (see the class comment). */
@@ -142,7 +142,7 @@ public final class WebhookEndpoint
         newCommandHandlerWithReplyBuilder();
     builder.forState(state -> phase == Phase.STARTING)
         .onCommand(Started.class, this::onStarted)
-        .onCommand(Deliveries.WakeDue.class, (state, wake) -> {
+        .onCommand(EndpointDeliveries.WakeDue.class, (state, wake) -> {
           deliveries.fired();
           load(state);
           return Effect().noReply();
@@ -162,10 +162,10 @@ public final class WebhookEndpoint
         .onCommand(ReplayLoaded.class, this::onReplayLoaded)
         .onCommand(Reconfigure.class, this::onReconfigure)
         .onCommand(Wake.class, (state, wake) -> Effect().none().thenRun(this::run).thenNoReply())
-        .onCommand(Deliveries.WakeDue.class, (state, wake) ->
+        .onCommand(EndpointDeliveries.WakeDue.class, (state, wake) ->
             Effect().none().thenRun(deliveries::onWake).thenNoReply())
         .onCommand(Stop.class, this::onStop)
-        .onCommand(Deliveries.Step.class, deliveries::onStep);
+        .onCommand(EndpointDeliveries.Step.class, deliveries::onStep);
     return builder.build();
   }
 
@@ -194,8 +194,8 @@ public final class WebhookEndpoint
   private ReplyEffect<EndpointEvent, EndpointState> onStarted(EndpointState state, Started started) {
     if (started.failure() != null) {
       context.getLog().warn("endpoint {}: could not read its configuration and pending deliveries, trying again in"
-          + " {}: {}", endpointId, Deliveries.LEDGER_RETRY, started.failure().toString());
-      deliveries.arm(now().plus(Deliveries.LEDGER_RETRY));
+          + " {}: {}", endpointId, EndpointDeliveries.LEDGER_RETRY, started.failure().toString());
+      deliveries.arm(now().plus(EndpointDeliveries.LEDGER_RETRY));
       return Effect().noReply();
     }
     if (started.config().isEmpty()) {

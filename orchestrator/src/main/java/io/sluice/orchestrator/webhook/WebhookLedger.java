@@ -62,6 +62,15 @@ public final class WebhookLedger implements DeliveryLedger {
   }
 
   @Override
+  public CompletionStage<Map<String, Integer>> attempts(String endpointId, Collection<String> messageIds) {
+    if (messageIds.isEmpty()) {
+      return CompletableFuture.completedFuture(Map.of());
+    }
+    return database.withConnection(null, owner(endpointId), "read-attempt-counts",
+        Deliveries.attemptCounts(endpointId, messageIds));
+  }
+
+  @Override
   public CompletionStage<Map<String, OutboundMessage>> messages(Collection<String> messageIds) {
     if (messageIds.isEmpty()) {
       return CompletableFuture.completedFuture(Map.of());

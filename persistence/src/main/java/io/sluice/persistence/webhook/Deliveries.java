@@ -8,7 +8,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -48,6 +51,34 @@ public final class Deliveries {
         select.setInt(3, limit);
         return ids(select);
       }
+    };
+  }
+
+  /**
+   * The last recorded attempt number of each of these messages at the endpoint; messages without a delivery there,
+   * or never attempted, are absent. Asked in chunks, so any number of ids is fine.
+   */
+  public static JdbcWork<Map<String, Integer>> attemptCounts(String endpointId, Collection<String> messageIds) {
+    return connection -> {
+      List<String> all = List.copyOf(messageIds);
+      Map<String, Integer> counts = new HashMap<>();
+      for (int from = 0; from < all.size(); from += Messages.IDS_PER_QUERY) {
+        List<String> chunk = all.subList(from, Math.min(all.size(), from + Messages.IDS_PER_QUERY));
+        try (PreparedStatement select = connection.prepareStatement("SELECT message_id, attempts"
+            + " FROM webhook_delivery WHERE endpoint_id = ? AND attempts > 0 AND message_id IN ("
+            + Sql.placeholders(chunk.size()) + ")")) {
+          select.setString(1, endpointId);
+          for (int i = 0; i < chunk.size(); i++) {
+            select.setString(i + 2, chunk.get(i));
+          }
+          try (ResultSet row = select.executeQuery()) {
+            while (row.next()) {
+              counts.put(row.getString(1), row.getInt(2));
+            }
+          }
+        }
+      }
+      return counts;
     };
   }
 

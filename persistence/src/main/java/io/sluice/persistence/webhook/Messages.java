@@ -28,7 +28,7 @@ import java.util.Optional;
 public final class Messages {
   private static final String COLUMNS = "id, workspace_id, event_type, payload, idempotency_key, created_at";
   /** Ids per statement when reading messages by id. */
-  private static final int IDS_PER_QUERY = 500;
+  static final int IDS_PER_QUERY = 500;
 
   private Messages() {}
 

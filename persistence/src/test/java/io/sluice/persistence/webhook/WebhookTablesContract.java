@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -307,6 +308,8 @@ abstract class WebhookTablesContract {
     run(Attempts.record(outcomes, T0));
 
     assertEquals(List.of(messageIds.get(4)), run(Deliveries.pendingIds(endpoint.id(), 100)));
+    assertEquals(Map.of(messageIds.get(0), 1, messageIds.get(1), 1), run(Deliveries.attemptCounts(endpoint.id(),
+        List.of(messageIds.get(0), messageIds.get(1), messageIds.get(4), "msg_unknown"))));
     List<String> waking = run(Deliveries.endpointsWithPending());
     assertTrue(waking.contains(endpoint.id()) && waking.contains(other.id()), waking::toString);
     List<RecordedAttempt> settleOther = new ArrayList<>();

@@ -6,6 +6,6 @@ public enum DeliveryState {
   PENDING,
   /** A 2xx arrived within the timeout. */
   DELIVERED,
-  /** Every attempt of the schedule failed (or the endpoint answered 410); replay puts it back to PENDING. */
+  /** Every attempt of the schedule failed; replay puts it back to PENDING. (A 410 disables the endpoint instead.) */
   DEAD
 }

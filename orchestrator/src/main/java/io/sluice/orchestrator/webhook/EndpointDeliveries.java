@@ -46,7 +46,7 @@ import org.slf4j.Logger;
  * <p>The entity holds a single timer, {@link #WAKE_TIMER}, at the earliest of: the next due retry, the next
  * rate-limit slot, the end of a Retry-After hold, and a retry of a failed ledger call; none when nothing is due.
  */
-final class Deliveries {
+final class EndpointDeliveries {
   static final String WAKE_TIMER = "wake";
   /** How long a failed ledger call or publication waits before it is tried again. */
   static final Duration LEDGER_RETRY = Duration.ofSeconds(5);
@@ -94,7 +94,7 @@ final class Deliveries {
   private Instant retryAt;
   private Instant armedAt;
 
-  Deliveries(String endpointId, ActorContext<EndpointCommand> context, TimerScheduler<EndpointCommand> timers,
+  EndpointDeliveries(String endpointId, ActorContext<EndpointCommand> context, TimerScheduler<EndpointCommand> timers,
       WebhookPorts ports, Supplier<EffectFactories<EndpointEvent, EndpointState>> effects,
       Consumer<EndpointState> changed) {
     this.endpointId = endpointId;
