@@ -100,8 +100,8 @@ public final class WebhookThroughputRunner {
       Publisher publisher = new Publisher(sluice.system(), api, key, capacity);
       System.out.println();
       System.out.println("| offered/s | seconds | published | delivered in window/s | held | p50 ms | p99 ms"
-          + " | max db backends | max journal backends | ledger |");
-      System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+          + " | publish p50 ms | publish p99 ms | max db backends | max journal backends | ledger |");
+      System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
       for (int phase = 0; phase < rates.length; phase++) {
         System.out.println(phase(phase, rates[phase], seconds, publisher, sink));
       }
@@ -125,6 +125,7 @@ public final class WebhookThroughputRunner {
         Thread.sleep(200);
       }
       Histogram latency = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
+      Histogram publishing = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
       long inWindow = 0;
       long published = 0;
       for (int n = first; n < last; n++) {
@@ -132,6 +133,7 @@ public final class WebhookThroughputRunner {
         long arrived = sink.arrival(n);
         if (publisher.accepted(n)) {
           published++;
+          publishing.recordValue(Math.max(0, (publisher.acceptedAt(n) - sent) / 1_000));
         }
         if (sent > 0 && arrived > 0) {
           latency.recordValue(Math.max(0, (arrived - sent) / 1_000));
@@ -145,9 +147,11 @@ public final class WebhookThroughputRunner {
           && ledger.published() == published && sink.badSignatures() == 0;
       double deliveredPerSecond = inWindow / (double) seconds;
       boolean held = deliveredPerSecond >= 0.98 * rate && publisher.failures() == 0 && balanced;
-      return String.format(Locale.ROOT, "| %d | %d | %d | %.0f | %s | %.1f | %.1f | %d | %d | %s |", rate, seconds,
-          published, deliveredPerSecond, held ? "yes" : "no", latency.getValueAtPercentile(50) / 1000.0,
-          latency.getValueAtPercentile(99) / 1000.0, db.stop(), journal.stop(),
+      return String.format(Locale.ROOT, "| %d | %d | %d | %.0f | %s | %.1f | %.1f | %.1f | %.1f | %d | %d | %s |",
+          rate, seconds, published, deliveredPerSecond, held ? "yes" : "no",
+          latency.getValueAtPercentile(50) / 1000.0, latency.getValueAtPercentile(99) / 1000.0,
+          publishing.getValueAtPercentile(50) / 1000.0, publishing.getValueAtPercentile(99) / 1000.0,
+          db.stop(), journal.stop(),
           (balanced ? "balanced: " : "VOID: ") + ledger + ", publish failures " + publisher.failures());
     }
   }
@@ -252,6 +256,10 @@ public final class WebhookThroughputRunner {
 
     long sentAt(int sequence) {
       return sentAt.get(sequence);
+    }
+
+    long acceptedAt(int sequence) {
+      return acceptedAt.get(sequence);
     }
 
     boolean accepted(int sequence) {

@@ -30,6 +30,8 @@ import java.util.List;
  * @param allowAddresses CIDR blocks the SSRF guard lets through although they are loopback, private or link-local
  *     (tests, on-premise receivers); empty by default
  * @param askTimeout how long the API waits for a delivery entity's answer
+ * @param passivateAfterIdle how long an endpoint's entity with nothing to do stays up before it is passivated (its
+ *     one timer meanwhile); zero passivates at once
  */
 public record WebhookSettings(
     List<Duration> retrySchedule,
@@ -46,7 +48,8 @@ public record WebhookSettings(
     int maxConcurrencyCeiling,
     int defaultRateLimit,
     List<String> allowAddresses,
-    Duration askTimeout) {
+    Duration askTimeout,
+    Duration passivateAfterIdle) {
 
   private static final String KEY = "sluice.webhooks.";
   /** The size of {@code webhook_attempt.response_prefix} (V7). */
@@ -93,7 +96,8 @@ public record WebhookSettings(
         ceiling,
         reader.intAtLeast(KEY + "default-rate-limit", 0),
         cidrs(reader, KEY + "allow-addresses"),
-        reader.positiveDuration(KEY + "ask-timeout"));
+        reader.positiveDuration(KEY + "ask-timeout"),
+        reader.nonNegativeDuration(KEY + "passivate-after-idle"));
     reader.throwIfInvalid();
     return settings;
   }

@@ -7,9 +7,11 @@ import io.sluice.protocols.webhook.OutboundMessage;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,6 +46,9 @@ final class DeliveryQueue {
 
   private record Entry(String messageId, Instant dueAt, long seq) {}
 
+  /** Enough to cover every enqueue in flight towards one endpoint; about 100 bytes each. */
+  private static final int RECENTLY_SETTLED = 10_000;
+
   private final Map<String, Entry> entries = new HashMap<>();
   private final TreeSet<Entry> byDue = new TreeSet<>(BY_DUE);
   private final TreeSet<Entry> bySeq = new TreeSet<>(BY_SEQ);
@@ -52,6 +57,12 @@ final class DeliveryQueue {
   private final Set<String> fetching = new HashSet<>();
   private final Set<String> settling = new HashSet<>();
   private final RateLimit rate = new RateLimit();
+  private final Set<String> recentlySettled = Collections.newSetFromMap(new LinkedHashMap<>() {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+      return size() > RECENTLY_SETTLED;
+    }
+  });
   private Instant holdUntil = Instant.MIN;
 
   /** Indexes the whole schedule (after recovery). */
@@ -174,6 +185,23 @@ final class DeliveryQueue {
   /** The outcomes are journaled (and {@link #refresh}ed): the messages may be chosen again. */
   void settled(Collection<String> messageIds) {
     settling.removeAll(messageIds);
+  }
+
+  /**
+   * Remembers messages that left the schedule (delivered or dead), so that a late enqueue of one is not taken for new
+   * work: the start-up read of the ledger's pending rows can queue a message whose own enqueue is still on its way,
+   * and that enqueue must not deliver it a second time. Bounded; a replay is not an enqueue and is not affected.
+   */
+  void forget(EndpointState state, Collection<String> messageIds) {
+    for (String id : messageIds) {
+      if (!state.pending().containsKey(id)) {
+        recentlySettled.add(id);
+      }
+    }
+  }
+
+  boolean recentlySettled(String messageId) {
+    return recentlySettled.contains(messageId);
   }
 
   int inFlight() {

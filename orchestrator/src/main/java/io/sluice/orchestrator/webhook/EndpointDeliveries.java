@@ -367,6 +367,7 @@ final class EndpointDeliveries {
           recording = false;
           queue.refresh(after, ids);
           queue.settled(ids);
+          queue.forget(after, ids);
           afterWrite(after);
         })
         .thenNoReply();

@@ -84,6 +84,8 @@ public final class WebhookEndpoint
   private boolean arrivalsQueued;
   private int replaysLoading;
   private boolean passivating;
+  /** When an entity with nothing to do passivates; null while it has work. */
+  private Instant idleUntil;
   private boolean counted;
   private long reportedPending;
 
@@ -252,7 +254,8 @@ public final class WebhookEndpoint
    * instead (it stays stored and replayable) and the enqueue is still acknowledged.
    */
   private ReplyEffect<EndpointEvent, EndpointState> onEnqueue(EndpointState state, Enqueue enqueue) {
-    if (state.pending().containsKey(enqueue.message().messageId())) {
+    String messageId = enqueue.message().messageId();
+    if (state.pending().containsKey(messageId) || deliveries.queue().recentlySettled(messageId)) {
       return Effect().reply(enqueue.replyTo(), accepted(state));
     }
     if (state.pending().size() + arrivals.size() >= ports.settings().maxPendingPerEndpoint()) {
@@ -348,13 +351,28 @@ public final class WebhookEndpoint
   }
 
   /**
-   * After every change: reports the pending count, and passivates once there is nothing left to do. Asked again after
-   * new work came in meanwhile (the shard ignores a repeated request while one is under way).
+   * After every change: reports the pending count, and passivates once there has been nothing left to do for
+   * {@code passivate-after-idle} (the entity's one timer meanwhile; under a trickle of events this saves a recovery
+   * per event). Asked again after new work came in meanwhile (the shard ignores a repeated request while one is
+   * under way).
    */
   private void changed(EndpointState state) {
     ports.activity().pending(state.pending().size() - reportedPending);
     reportedPending = state.pending().size();
-    if (phase == Phase.READY && !passivating && idle(state)) {
+    if (phase != Phase.READY || passivating) {
+      return;
+    }
+    if (!idle(state)) {
+      idleUntil = null;
+      return;
+    }
+    Instant now = now();
+    if (idleUntil == null) {
+      idleUntil = now.plus(ports.settings().passivateAfterIdle());
+    }
+    if (now.isBefore(idleUntil)) {
+      deliveries.arm(idleUntil);
+    } else {
       passivate();
     }
   }

@@ -62,6 +62,13 @@ final class EndpointRig {
     return this;
   }
 
+  /** Starts the entity of a new endpoint and waits until it has handled a first command, whatever it then asks. */
+  EndpointRig started() {
+    spawn();
+    sync();
+    return this;
+  }
+
   /** Stops the entity (as a crash or a passivation would) and starts a new incarnation on the same journal. */
   void restart() {
     testKit.stop(entity, WAIT);

@@ -2,12 +2,14 @@ package io.sluice.orchestrator.webhook;
 
 import static io.sluice.orchestrator.webhook.ScriptedEndpointClient.failed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import io.sluice.orchestrator.JournalTestKit;
 import io.sluice.protocols.webhook.DeliveryOrdering;
 import io.sluice.protocols.webhook.DeliveryState;
+import io.sluice.protocols.webhook.EndpointReply;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -127,6 +129,33 @@ class WebhookEndpointFlowTest {
     rig.reconfigure(WebhookFixtures.config(rig.config(), true, false));
     rig.awaitRecords(DeliveryState.DELIVERED, 2);
     rig.awaitTrue("all delivered", () -> rig.activity.snapshot().equals(new WebhookActivity.Snapshot(1, 0, 0, 0)));
+  }
+
+  @Test
+  void anEntityStaysUpForTheIdleGraceWithOneTimerThenAsksToBePassivated() {
+    EndpointRig rig = new EndpointRig(testKit, WebhookFixtures.settings("passivate-after-idle = 5s"), 10, 0,
+        DeliveryOrdering.UNORDERED).started();
+    rig.advance(Duration.ofSeconds(5));
+    rig.awaitPassivation();
+    rig.publish("m1");
+    rig.awaitRecords(DeliveryState.DELIVERED, 1);
+    rig.awaitTrue("the idle grace is the one timer", () -> rig.activity.snapshot().timers() == 1);
+    rig.shard.expectNoMessage(Duration.ofMillis(200));
+
+    rig.advance(Duration.ofSeconds(3));
+    rig.publish("m2");
+    rig.awaitRecords(DeliveryState.DELIVERED, 2);
+    rig.advance(Duration.ofSeconds(3));
+    rig.shard.expectNoMessage(Duration.ofMillis(200));
+    assertEquals(1, rig.activity.snapshot().timers(), "new work restarted the grace");
+
+    rig.advance(Duration.ofSeconds(2));
+    rig.awaitPassivation();
+    assertEquals(new WebhookActivity.Snapshot(1, 0, 0, 0), rig.activity.snapshot());
+    assertInstanceOf(EndpointReply.Accepted.class, rig.enqueue(WebhookFixtures.message("m1", "lead.hot")));
+    rig.sync();
+    assertEquals(2, rig.client.sendTimes("m1").size() + rig.client.sendTimes("m2").size(),
+        "a late enqueue of a delivered message sends nothing");
   }
 
   @Test

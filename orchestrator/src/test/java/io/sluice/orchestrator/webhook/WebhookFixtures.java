@@ -34,9 +34,13 @@ final class WebhookFixtures {
         """).withFallback(ManualTime.config());
   }
 
-  /** {@code sluice.webhooks} with these keys over the reference defaults; jitter 0 unless given. */
+  /**
+   * {@code sluice.webhooks} with these keys over the reference defaults; jitter 0 and passivation as soon as the
+   * entity is idle unless given (the rules these tests pin, not the idle grace, which has a test of its own).
+   */
   static WebhookSettings settings(String overrides) {
-    return WebhookSettings.from(ConfigFactory.parseString("sluice.webhooks { jitter = 0\n" + overrides + "\n}")
+    return WebhookSettings.from(ConfigFactory.parseString("sluice.webhooks { jitter = 0\npassivate-after-idle = 0s\n"
+        + overrides + "\n}")
         .withFallback(ConfigFactory.load()));
   }
 
