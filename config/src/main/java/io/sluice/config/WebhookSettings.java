@@ -30,6 +30,8 @@ import java.util.List;
  * @param allowAddresses CIDR blocks the SSRF guard lets through although they are loopback, private or link-local
  *     (tests, on-premise receivers); empty by default
  * @param askTimeout how long the API waits for a delivery entity's answer
+ * @param publishParallelism the most groups of publications written at once (each under one database permit)
+ * @param publishGroupSize the most publications written in one transaction
  * @param passivateAfterIdle how long an endpoint's entity with nothing to do stays up before it is passivated (its
  *     one timer meanwhile); zero passivates at once
  */
@@ -49,6 +51,8 @@ public record WebhookSettings(
     int defaultRateLimit,
     List<String> allowAddresses,
     Duration askTimeout,
+    int publishParallelism,
+    int publishGroupSize,
     Duration passivateAfterIdle) {
 
   private static final String KEY = "sluice.webhooks.";
@@ -97,6 +101,8 @@ public record WebhookSettings(
         reader.intAtLeast(KEY + "default-rate-limit", 0),
         cidrs(reader, KEY + "allow-addresses"),
         reader.positiveDuration(KEY + "ask-timeout"),
+        reader.intAtLeast(KEY + "publish-parallelism", 1),
+        reader.intAtLeast(KEY + "publish-group-size", 1),
         reader.nonNegativeDuration(KEY + "passivate-after-idle"));
     reader.throwIfInvalid();
     return settings;

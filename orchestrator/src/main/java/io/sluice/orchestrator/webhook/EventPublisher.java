@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.config.WebhookSettings;
 import io.sluice.orchestrator.database.Database;
 import io.sluice.persistence.webhook.MessageRow;
-import io.sluice.persistence.webhook.Messages;
 import io.sluice.persistence.webhook.Publication;
 import io.sluice.persistence.webhook.WebhookIds;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +19,8 @@ import java.util.concurrent.CompletionStage;
  * The one way an event becomes webhook messages, for {@code POST /v1/events} and for the events Sluice produces
  * itself ({@link OperationalEvents}): the event type must be built in or one of the workspace's own; then, under one
  * permit and in one transaction, the type is checked, the message stored and one PENDING delivery written per enabled
- * endpoint whose filter matches ({@link Messages#publish}); then each of those endpoints' entities is told
+ * endpoint whose filter matches ({@link io.sluice.persistence.webhook.Messages#publish}; publications that arrive together share one transaction,
+ * see {@link PublicationGroups}); then each of those endpoints' entities is told
  * ({@link EndpointEntities#enqueue}), and the stage completes once every one has journaled it.
  *
  * <p>If an entity does not acknowledge, the stage fails but the rows stay: the entity finds the PENDING delivery when
@@ -45,7 +45,7 @@ public final class EventPublisher implements OperationalEvents {
     }
   }
 
-  private final Database database;
+  private final PublicationGroups store;
   private final EndpointEntities entities;
   private final ObjectMapper mapper;
   private final WebhookSettings settings;
@@ -54,7 +54,7 @@ public final class EventPublisher implements OperationalEvents {
 
   public EventPublisher(Database database, EndpointEntities entities, ObjectMapper mapper, WebhookSettings settings,
       WebhookIds ids, Clock clock) {
-    this.database = database;
+    this.store = new PublicationGroups(database, settings.publishParallelism(), settings.publishGroupSize());
     this.entities = entities;
     this.mapper = mapper;
     this.settings = settings;
@@ -74,9 +74,7 @@ public final class EventPublisher implements OperationalEvents {
     // Milliseconds: what both databases store exactly, so the entity is told the createdAt it will read back.
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     MessageRow message = new MessageRow(ids.messageId(), workspaceId, eventType, payloadJson, idempotencyKey, now);
-    Instant windowStart = now.minus(settings.idempotencyWindow());
-    return database.withConnection(null, "workspace-" + workspaceId, "publish-event",
-            Messages.publishKnown(message, windowStart))
+    return store.publish(message, now.minus(settings.idempotencyWindow()))
         .thenCompose(stored -> {
           Publication publication = stored.orElseThrow(() -> new UnknownEventTypeException(eventType));
           CompletableFuture<?>[] enqueued = publication.toEnqueue().stream()

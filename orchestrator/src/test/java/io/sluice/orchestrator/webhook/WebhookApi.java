@@ -144,6 +144,14 @@ final class WebhookApi implements AutoCloseable {
     }
   }
 
+  /** Permits granted so far: how many units of work reached the database. */
+  long permitsAcquired() {
+    akka.actor.testkit.typed.javadsl.TestProbe<io.sluice.protocols.permit.PoolStats> probe =
+        testKit.createTestProbe();
+    supervisor.tell(new io.sluice.protocols.permit.GetPoolStats(probe.getRef()));
+    return probe.receiveMessage().counters().acquired();
+  }
+
   @Override
   public void close() throws Exception {
     binding.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);

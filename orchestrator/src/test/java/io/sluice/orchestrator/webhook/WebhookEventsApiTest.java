@@ -54,6 +54,28 @@ class WebhookEventsApiTest {
   }
 
   @Test
+  void publicationsArrivingTogetherShareTransactionsAndEachGetsItsOwnMessage() throws Exception {
+    api.expect(201, workspace, "POST", "/v1/webhooks/event-types", Map.of("name", "order.placed"));
+    endpoint(List.of("order.placed"));
+    long permitsBefore = api.permitsAcquired();
+    List<java.util.concurrent.CompletableFuture<EventPublisher.Published>> published = new java.util.ArrayList<>();
+    for (int n = 0; n < 200; n++) {
+      published.add(api.publisher.publish(workspace, "order.placed", "{\"order\":" + n + "}", "order-" + n)
+          .toCompletableFuture());
+    }
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    for (java.util.concurrent.CompletableFuture<EventPublisher.Published> one : published) {
+      EventPublisher.Published publication = await(one);
+      assertEquals(1, publication.deliveries());
+      ids.add(publication.messageId());
+    }
+    assertEquals(200, ids.size(), "one message each");
+    assertEquals(200, count("SELECT count(*) FROM webhook_delivery WHERE workspace_id = ?", workspace));
+    long permits = api.permitsAcquired() - permitsBefore;
+    assertTrue(permits < 100, "200 publications took " + permits + " units of work");
+  }
+
+  @Test
   void anEventFansOutOnceAndARepeatedKeyReturnsTheFirstMessage() throws Exception {
     api.expect(201, workspace, "POST", "/v1/webhooks/event-types", Map.of("name", "invoice.paid"));
     String all = endpoint(List.of());

@@ -65,6 +65,22 @@ public final class Messages {
         .isEmpty() ? Optional.of(publish(message, windowStart).run(connection)) : Optional.empty();
   }
 
+  /**
+   * {@link #publishKnown} for each message in turn, in one unit of work: one transaction and one commit for a whole
+   * group of publications. Messages later in the list see the earlier ones (a repeated key within the group is a
+   * duplicate of its first use). One result per message, in order.
+   */
+  public static JdbcWork<List<Optional<Publication>>> publishAllKnown(List<MessageRow> messages,
+      Instant windowStart) {
+    return connection -> {
+      List<Optional<Publication>> publications = new ArrayList<>(messages.size());
+      for (MessageRow message : messages) {
+        publications.add(publishKnown(message, windowStart).run(connection));
+      }
+      return publications;
+    };
+  }
+
   /** The workspace's message with its deliveries by endpoint; empty when the workspace has no such message. */
   public static JdbcWork<Optional<MessageDeliveries>> withDeliveries(String workspaceId, String messageId) {
     return connection -> {

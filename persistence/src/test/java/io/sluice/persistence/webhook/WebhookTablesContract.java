@@ -211,6 +211,26 @@ abstract class WebhookTablesContract {
   }
 
   @Test
+  void aGroupOfPublicationsIsOneUnitWhoseLaterMembersSeeTheEarlierOnes() throws SQLException {
+    EndpointRow endpoint = created(List.of());
+    MessageRow first = message("lead.hot", "group-1", T0);
+    MessageRow again = message("lead.hot", "group-1", T0);
+    MessageRow unknown = message("no.such.type", null, T0);
+    MessageRow other = message("lead.hot", null, T0);
+    List<Optional<Publication>> published = run(Messages.publishAllKnown(List.of(first, again, unknown, other),
+        T0.minus(WINDOW)));
+
+    assertEquals(4, published.size());
+    assertFalse(published.get(0).orElseThrow().duplicate());
+    assertTrue(published.get(1).orElseThrow().duplicate(), "the repeated key within the group");
+    assertEquals(first.id(), published.get(1).orElseThrow().message().id());
+    assertEquals(Optional.empty(), published.get(2), "an unknown type stores nothing");
+    assertEquals(List.of(endpoint.id()), published.get(3).orElseThrow().toEnqueue());
+    assertEquals(2, count("SELECT count(*) FROM webhook_message WHERE workspace_id = ?", workspace));
+    assertEquals(2, count("SELECT count(*) FROM webhook_delivery WHERE workspace_id = ?", workspace));
+  }
+
+  @Test
   void aKeyOlderThanTheWindowIsReleasedAndReused() throws SQLException {
     created(List.of());
     MessageRow first = message("lead.hot", "daily-report", T0);
