@@ -131,7 +131,8 @@ public final class Sluice {
               }));
       WebhookService webhooks = WebhookService.start(system, webhookSettings, database,
           JacksonObjectMapperProvider.get(system).getOrCreate("jackson-json", Optional.empty()), Clock.systemUTC());
-      CampaignService campaigns = CampaignService.start(system, campaignSettings, database, Clock.systemUTC());
+      CampaignService campaigns = CampaignService.start(system, campaignSettings, database, webhooks.events(),
+          Clock.systemUTC());
       HttpApi api = new HttpApi(system, settings, instanceId,
           java.util.List.of(supervisor, campaigns.callSlotSupervisor()), java.util.List.of(journalPool::stats),
           HttpApi.DEFAULT_STATS_TIMEOUT).withEmailHealth(campaigns::emailHealth).withWebhookHealth(webhooks::health);

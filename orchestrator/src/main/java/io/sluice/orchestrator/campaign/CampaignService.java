@@ -34,6 +34,7 @@ import io.sluice.orchestrator.provider.CallProviderClient;
 import io.sluice.orchestrator.provider.ProviderWebhookRoute;
 import io.sluice.orchestrator.provider.SimulatedProvider;
 import io.sluice.orchestrator.signing.StandardWebhooks;
+import io.sluice.orchestrator.webhook.OperationalEvents;
 import io.sluice.persistence.campaign.Campaigns;
 import io.sluice.protocols.campaign.CampaignCommand;
 import io.sluice.protocols.permit.PermitCommand;
@@ -108,9 +109,14 @@ public final class CampaignService {
     }
   }
 
-  /** Starts the simulated peers that are switched on, the call-slot supervisor and the campaign entities. */
-  public static CampaignService start(ActorSystem<?> system, Settings settings, Database database, Clock clock)
-      throws Exception {
+  /**
+   * Starts the simulated peers that are switched on, the call-slot supervisor and the campaign entities.
+   *
+   * @param events where the campaigns' own webhook events go ({@code campaign.completed}, {@code call.completed},
+   *     {@code lead.hot})
+   */
+  public static CampaignService start(ActorSystem<?> system, Settings settings, Database database,
+      OperationalEvents events, Clock clock) throws Exception {
     ObjectMapper mapper = JacksonObjectMapperProvider.get(system).getOrCreate("jackson-json", Optional.empty());
     ProviderSettings provider = startSimulatedProvider(system, settings.provider());
     CallProviderClient providerClient = new CallProviderClient(system, provider);
@@ -129,7 +135,7 @@ public final class CampaignService {
     CampaignSettings campaigns = settings.campaigns();
     CampaignPorts ports = new CampaignPorts(new LeadTable(database, clock),
         new ProviderCallPlacer(providerClient, mapper, callbackUrl::join), refiner,
-        new EmailedSummaries(emailer, database), new LocalWindowClock(QuietHours.from(campaigns)), slotSupervisor,
+        new PublishedCompletions(events, new EmailedSummaries(emailer, database)), new LocalWindowClock(QuietHours.from(campaigns)), slotSupervisor,
         callSlots::throttled, clock, campaigns.callSlotWait(), campaigns.retryLater());
     Campaign.init(system, ports);
 
