@@ -1,9 +1,11 @@
 package io.sluice.orchestrator;
 
+import akka.Done;
 import akka.actor.BootstrapSetup;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.Behaviors;
+import akka.testkit.ExplicitlyTriggeredScheduler;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.sluice.config.SluiceSettings;
@@ -14,6 +16,7 @@ import io.sluice.persistence.journal.JournalPoolSetup;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -76,7 +79,11 @@ public final class JournalTestKit implements AutoCloseable {
     return kit;
   }
 
-  /** Opens a journal pool and starts a fresh actor system on it; returns once the node is Up. */
+  /**
+   * Opens a journal pool and starts a fresh actor system on it; returns once the node is Up. Under {@code ManualTime}
+   * (in {@code overrides}) the kit moves virtual time along while the node joins, and while it leaves on
+   * {@link #stop()}; in between, time moves only when the test moves it.
+   */
   public ActorTestKit start() throws Exception {
     if (testKit != null) {
       throw new IllegalStateException("already started; stop() or restart() first");
@@ -90,7 +97,11 @@ public final class JournalTestKit implements AutoCloseable {
       throw e;
     }
     try {
-      ClusterNode.joinSelf(system).toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      CompletableFuture<Done> up = ClusterNode.joinSelf(system).toCompletableFuture();
+      if (system.classicSystem().scheduler() instanceof ExplicitlyTriggeredScheduler manual) {
+        moveAlongUntil(manual, up);
+      }
+      up.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     } catch (Exception e) {
       ActorTestKit.shutdown(system, START_TIMEOUT);
       throw e;
@@ -98,6 +109,19 @@ public final class JournalTestKit implements AutoCloseable {
     journalPool = pool;
     testKit = ActorTestKit.create(system);
     return testKit;
+  }
+
+  /**
+   * Under {@code ManualTime} the cluster's joining runs on ticks of the virtual scheduler: moves it along in small
+   * steps, from this thread, until {@code done} (virtual time then stands still again, for the test to move).
+   */
+  public static void moveAlongUntil(ExplicitlyTriggeredScheduler scheduler, CompletableFuture<?> done)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (!done.isDone() && System.nanoTime() < deadline) {
+      scheduler.timePasses(scala.concurrent.duration.Duration.create(100, TimeUnit.MILLISECONDS));
+      Thread.sleep(10);
+    }
   }
 
   /**
@@ -119,9 +143,21 @@ public final class JournalTestKit implements AutoCloseable {
     return testKit;
   }
 
-  /** Terminates the running system (coordinated shutdown: entities stop, the node leaves, then its pool closes). */
+  /**
+   * Terminates the running system (coordinated shutdown: entities stop, the node leaves, then its pool closes), under
+   * {@code ManualTime} moving virtual time along until it has.
+   */
   public void stop() {
     if (testKit != null) {
+      if (testKit.system().classicSystem().scheduler() instanceof ExplicitlyTriggeredScheduler manual) {
+        // Leaving the cluster runs on ticks too.
+        testKit.system().terminate();
+        try {
+          moveAlongUntil(manual, testKit.system().getWhenTerminated().toCompletableFuture());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       ActorTestKit.shutdown(testKit.system(), START_TIMEOUT, true);
       testKit = null;
       journalPool = null;

@@ -28,6 +28,18 @@ public final class TestDatabase {
     }
   }
 
+  /**
+   * Disables the endpoints that still have webhook deliveries pending from an interrupted earlier run, so that a test's
+   * service does not attempt them (their receivers are gone) and comes to rest. Their entities still wake at start-up,
+   * read that they are disabled, and stop.
+   */
+  public static void retireLeftoverWebhooks() throws SQLException {
+    try (Connection observer = observer(); var statement = observer.createStatement()) {
+      statement.executeUpdate("UPDATE webhook_endpoint SET enabled = FALSE, disabled_reason = 'retired by a test'"
+          + " WHERE enabled AND id IN (SELECT endpoint_id FROM webhook_delivery WHERE state = 'PENDING')");
+    }
+  }
+
   private static String env(String name, String fallback) {
     String value = System.getenv(name);
     return value == null || value.isBlank() ? fallback : value;

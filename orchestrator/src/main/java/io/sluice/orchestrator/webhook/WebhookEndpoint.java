@@ -277,10 +277,8 @@ public final class WebhookEndpoint
     arrivalsQueued = false;
     List<Enqueue> batch = List.copyOf(arrivals);
     arrivals.clear();
-    Instant now = now();
     List<String> ids = batch.stream().map(enqueue -> enqueue.message().messageId()).toList();
-    List<Queued> queued = ids.stream().map(id -> new Queued(id, 0, deliveries.retries().firstDue(now))).toList();
-    return Effect().persist(new EndpointEvent.Enqueued(queued))
+    return Effect().persist(arrived(ids))
         .thenRun(after -> {
           batch.forEach(enqueue -> deliveries.queue().keepPayload(enqueue.message()));
           deliveries.queue().refresh(after, ids);
@@ -342,12 +340,29 @@ public final class WebhookEndpoint
   /**
    * Work that reached the entity after it asked to be passivated (a message already in its mailbox) must not wait
    * for the next start-up: a wake through sharding is buffered by the shard, which starts a new incarnation with it.
+   * Enqueues waiting for the next group write are journaled and answered first: their publication waits for the
+   * answer, and the next incarnation could not give it.
    */
   private ReplyEffect<EndpointEvent, EndpointState> onStop(EndpointState state, Stop stop) {
     if (!idle(state)) {
       ClusterSharding.get(context.getSystem()).entityRefFor(ENTITY_KEY, endpointId).tell(Wake.INSTANCE);
     }
-    return Effect().stop().thenNoReply();
+    if (arrivals.isEmpty()) {
+      return Effect().stop().thenNoReply();
+    }
+    List<Enqueue> batch = List.copyOf(arrivals);
+    arrivals.clear();
+    return Effect().persist(arrived(batch.stream().map(enqueue -> enqueue.message().messageId()).toList()))
+        .thenRun(after -> batch.forEach(enqueue -> enqueue.replyTo().tell(accepted(after))))
+        .thenStop()
+        .thenNoReply();
+  }
+
+  /** Freshly published messages queued now, each for its series' first attempt. */
+  private EndpointEvent.Enqueued arrived(List<String> messageIds) {
+    Instant now = now();
+    return new EndpointEvent.Enqueued(messageIds.stream()
+        .map(id -> new Queued(id, 0, deliveries.retries().firstDue(now))).toList());
   }
 
   /**

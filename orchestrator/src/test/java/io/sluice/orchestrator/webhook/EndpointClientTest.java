@@ -116,7 +116,7 @@ class EndpointClientTest {
   }
 
   /** The signature computed with javax.crypto alone, not through StandardWebhooks. */
-  private static String independentSignature(String secret, String id, long timestamp, String body)
+  static String independentSignature(String secret, String id, long timestamp, String body)
       throws Exception {
     Mac mac = Mac.getInstance("HmacSHA256");
     mac.init(new SecretKeySpec(Base64.getDecoder().decode(secret.substring("whsec_".length())), "HmacSHA256"));

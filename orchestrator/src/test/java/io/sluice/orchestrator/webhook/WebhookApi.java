@@ -44,19 +44,21 @@ import java.util.concurrent.TimeUnit;
  * The webhook API served over real HTTP on loopback, against the migrated test PostgreSQL through a governed pool and
  * the database facade, inside {@link HttpApi}'s JSON error handling as the service has it. Authentication is replaced
  * by a TEST-ONLY header, {@code X-Test-Workspace}, naming the workspace a request acts for (the service puts
- * {@code WorkspaceAccess.authenticated} there). The delivery entities are {@link RecordingEndpointEntities}.
+ * {@code WorkspaceAccess.authenticated} there). The delivery entities are given: {@link RecordingEndpointEntities}
+ * for the API's own tests ({@link #recording}), the real sharded ones for the delivery tests, with the guard and the
+ * clock the entities use.
  *
- * <p>TEST FIXTURE SSRF guard: allows every host but {@link #REFUSED_HOST}, which it refuses as a cloud-metadata
- * address; the real guard is another component.
+ * <p>TEST FIXTURE SSRF guard of {@link #recording}: allows every host but {@link #REFUSED_HOST}, which it refuses as a
+ * cloud-metadata address; the real guard is another component.
  */
-final class WebhookApi implements AutoCloseable {
+final class WebhookApi<E extends EndpointEntities> implements AutoCloseable {
   static final String REFUSED_HOST = "metadata.internal";
   static final String REFUSAL = "metadata.internal resolves to 169.254.169.254, a cloud-metadata address";
 
   final ActorTestKit testKit;
   final ObjectMapper json;
   final WebhookSettings settings;
-  final RecordingEndpointEntities entities = new RecordingEndpointEntities();
+  final E entities;
   final Database database;
   final WebhookLedger ledger;
   final EventPublisher publisher;
@@ -66,7 +68,20 @@ final class WebhookApi implements AutoCloseable {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final URI base;
 
-  WebhookApi(String name, String webhookOverrides) throws Exception {
+  /** The API over {@link RecordingEndpointEntities}, with the fixture guard and the system clock. */
+  static WebhookApi<RecordingEndpointEntities> recording(String name, String webhookOverrides) throws Exception {
+    DestinationGuard guard = url -> REFUSED_HOST.equals(url.getHost()) ? Optional.of(REFUSAL) : Optional.empty();
+    return new WebhookApi<>(name, webhookOverrides, new RecordingEndpointEntities(), guard, Clock.systemUTC());
+  }
+
+  /**
+   * @param entities what the publisher and the routes hand deliveries and changes to
+   * @param guard checks an endpoint's URL when it is set
+   * @param clock of the publisher, the ledger and the routes
+   */
+  WebhookApi(String name, String webhookOverrides, E entities, DestinationGuard guard, Clock clock)
+      throws Exception {
+    this.entities = entities;
     testKit = ActorTestKit.create(name);
     json = JacksonObjectMapperProvider.get(testKit.system()).getOrCreate("jackson-json", Optional.empty());
     settings = WebhookSettings.from(ConfigFactory.load(ConfigFactory.parseString(webhookOverrides)));
@@ -81,11 +96,9 @@ final class WebhookApi implements AutoCloseable {
     database = new Database(supervisor, pool,
         testKit.system().dispatchers().lookup(DispatcherSelector.fromConfig("sluice.jdbc-dispatcher")),
         testKit.system(), poolSettings.defaultMaxWait());
-    Clock clock = Clock.systemUTC();
     WebhookIds ids = new WebhookIds(clock);
     ledger = new WebhookLedger(database, settings, clock);
     publisher = new EventPublisher(database, entities, json, settings, ids, clock);
-    DestinationGuard guard = url -> REFUSED_HOST.equals(url.getHost()) ? Optional.of(REFUSAL) : Optional.empty();
     WebhookRoutes routes = new WebhookRoutes(testKit.system(), json, database, publisher, entities, guard, settings,
         ids, testKit.system().dispatchers().lookup(DispatcherSelector.blocking()), clock);
     HttpApi api = new HttpApi(testKit.system(), SluiceSettings.from(ConfigFactory.load()), "test", List.of(supervisor),

@@ -20,13 +20,13 @@ import org.junit.jupiter.api.Test;
 class WebhookEndpointsApiTest {
   private static final String ENDPOINTS = "/v1/webhooks/endpoints";
   private static final String URL = "http://127.0.0.1:9/hooks";
-  private static WebhookApi api;
+  private static WebhookApi<RecordingEndpointEntities> api;
 
   private final String workspace = WebhookApi.newWorkspace();
 
   @BeforeAll
   static void start() throws Exception {
-    api = new WebhookApi("WebhookEndpointsApiTest", "sluice.webhooks.secret-bytes = 40");
+    api = WebhookApi.recording("WebhookEndpointsApiTest", "sluice.webhooks.secret-bytes = 40");
   }
 
   @AfterAll

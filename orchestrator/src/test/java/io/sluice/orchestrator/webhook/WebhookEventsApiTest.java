@@ -26,13 +26,13 @@ import org.junit.jupiter.api.Test;
 class WebhookEventsApiTest {
   private static final String URL = "http://127.0.0.1:9/hooks";
   private static final int MAX_PAYLOAD = 1024;
-  private static WebhookApi api;
+  private static WebhookApi<RecordingEndpointEntities> api;
 
   private final String workspace = WebhookApi.newWorkspace();
 
   @BeforeAll
   static void start() throws Exception {
-    api = new WebhookApi("WebhookEventsApiTest", "sluice.webhooks.max-payload-bytes = " + MAX_PAYLOAD);
+    api = WebhookApi.recording("WebhookEventsApiTest", "sluice.webhooks.max-payload-bytes = " + MAX_PAYLOAD);
   }
 
   @AfterAll
