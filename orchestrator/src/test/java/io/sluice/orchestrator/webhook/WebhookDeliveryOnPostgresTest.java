@@ -33,7 +33,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WebhookDeliveryOnPostgresTest {
-  static final String SETTINGS = "jitter = 0\nretry-schedule = [0s, 5s, 1m, 10m]\nattempt-timeout = 300ms\n"
+  static final String SETTINGS = "jitter = 0\nretry-schedule = [0s, 5s, 1m, 10m]\nattempt-timeout = 2s\n"
       + "secret-rotation-overlap = 1h";
   private static WebhookDeliveryRig rig;
   private static WebhookReceiver receiver;

@@ -53,7 +53,8 @@ final class WebhookDeliveryRig implements AutoCloseable {
     entityKit = journal.start();
     time = ManualTime.get(entityKit.system());
     clock = WebhookFixtures.virtualClock(entityKit);
-    String overrides = "sluice.webhooks { " + webhookSettings + " }";
+    // Passivation as soon as an entity is idle, as in WebhookFixtures.settings: these tests pin the delivery rules.
+    String overrides = "sluice.webhooks { passivate-after-idle = 0s\n" + webhookSettings + " }";
     DestinationGuard guard = new ResolvedAddressGuard(List.of("127.0.0.0/8"));
     ShardedEndpoints endpoints = new ShardedEndpoints(entityKit.system(),
         WebhookFixtures.settings(webhookSettings).askTimeout());

@@ -68,7 +68,8 @@ class WebhookEndpointRetryTest {
         DeliveryState.DELIVERED), records.stream().map(AttemptRecord::stateAfter).toList());
     assertEquals(t0.plusSeconds(65), records.get(1).nextAttemptAt());
     assertNull(records.get(3).nextAttemptAt());
-    assertEquals(new WebhookActivity.Snapshot(1, 0, 0, 0), rig.activity.snapshot());
+    rig.awaitTrue("the node's activity settles at one entity, nothing else",
+        () -> rig.activity.snapshot().equals(new WebhookActivity.Snapshot(1, 0, 0, 0)));
     assertTrue(rig.events.published().isEmpty());
   }
 
