@@ -31,7 +31,8 @@ import org.HdrHistogram.Histogram;
 /**
  * Sustained webhook deliveries through the running service on the real PostgreSQL (journal included): 10 endpoints
  * on a loopback sink ({@link WebhookSink}), events published open-loop over {@code POST /v1/events} at each offered
- * rate of {@code -Dbench.rates} (default 1000,1500,2000,2500) for {@code -Dbench.seconds} (default 60) each. Message
+ * rate of {@code -Dbench.rates} (default 1000,1500,2000,2500) for {@code -Dbench.seconds} (default 60) each, after
+ * {@code -Dbench.warmup} seconds (default 10) at 200/s that are not reported. Message
  * {@code n} has type {@code bench.(n mod 10)} and endpoint {@code k} subscribes to {@code bench.k} only, so every
  * message is one delivery.
  *
@@ -49,6 +50,8 @@ public final class WebhookThroughputRunner {
   private static final int ENDPOINTS = 10;
   private static final Duration SAMPLE_EVERY = Duration.ofMillis(50);
   private static final Duration DRAIN_LIMIT = Duration.ofSeconds(120);
+  private static final int WARM_UP_PHASE = 1_000;
+  private static final int WARM_UP_RATE = 200;
 
   private WebhookThroughputRunner() {}
 
@@ -83,7 +86,8 @@ public final class WebhookThroughputRunner {
   private static void run(Sluice sluice, int[] rates, int seconds) throws Exception {
     BenchApi api = new BenchApi(sluice.httpAddress().getPort());
     String key = api.workspaceKey(ADMIN_KEY, "whbench-" + RUN);
-    int capacity = Arrays.stream(rates).sum() * seconds + 1;
+    int warmUpSeconds = Integer.getInteger("bench.warmup", 10);
+    int capacity = Arrays.stream(rates).sum() * seconds + WARM_UP_RATE * warmUpSeconds + 1;
     List<String> secrets = new ArrayList<>();
     List<String> endpointIds = new ArrayList<>();
     for (int k = 0; k < ENDPOINTS; k++) {
@@ -98,6 +102,14 @@ public final class WebhookThroughputRunner {
       }
       sink.trust(secrets);
       Publisher publisher = new Publisher(sluice.system(), api, key, capacity);
+      // Warm-up, not reported: JIT, connection pools and the adaptive limit settle before the first measured phase.
+      int warmFirst = publisher.next();
+      publisher.offer(WARM_UP_PHASE, WARM_UP_RATE, warmUpSeconds);
+      int warmLast = publisher.next();
+      long warmDeadline = System.nanoTime() + DRAIN_LIMIT.toNanos();
+      while (System.nanoTime() < warmDeadline && !publisher.settled(warmFirst, warmLast, sink::arrival)) {
+        Thread.sleep(200);
+      }
       System.out.println();
       System.out.println("| offered/s | seconds | published | delivered in window/s | held | p50 ms | p99 ms"
           + " | publish p50 ms | publish p99 ms | max db backends | max journal backends | ledger |");

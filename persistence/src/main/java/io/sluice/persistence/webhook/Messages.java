@@ -26,7 +26,7 @@ import java.util.Optional;
  * answers the winner's message as a duplicate.
  */
 public final class Messages {
-  private static final String COLUMNS = "id, workspace_id, event_type, payload, idempotency_key, created_at";
+  static final String COLUMNS = "id, workspace_id, event_type, payload, idempotency_key, created_at";
   /** Ids per statement when reading messages by id. */
   static final int IDS_PER_QUERY = 500;
 
@@ -66,19 +66,13 @@ public final class Messages {
   }
 
   /**
-   * {@link #publishKnown} for each message in turn, in one unit of work: one transaction and one commit for a whole
-   * group of publications. Messages later in the list see the earlier ones (a repeated key within the group is a
+   * {@link #publishKnown} for a group of messages in one unit of work, in a few statements for the whole group (see
+   * {@link GroupPublication}). Messages later in the list see the earlier ones (a repeated key within the group is a
    * duplicate of its first use). One result per message, in order.
    */
   public static JdbcWork<List<Optional<Publication>>> publishAllKnown(List<MessageRow> messages,
       Instant windowStart) {
-    return connection -> {
-      List<Optional<Publication>> publications = new ArrayList<>(messages.size());
-      for (MessageRow message : messages) {
-        publications.add(publishKnown(message, windowStart).run(connection));
-      }
-      return publications;
-    };
+    return connection -> new GroupPublication(connection, windowStart).publish(messages);
   }
 
   /** The workspace's message with its deliveries by endpoint; empty when the workspace has no such message. */
@@ -124,7 +118,7 @@ public final class Messages {
     };
   }
 
-  private static Publication duplicate(Connection connection, MessageRow first) throws SQLException {
+  static Publication duplicate(Connection connection, MessageRow first) throws SQLException {
     List<String> pending = new ArrayList<>();
     int deliveries = 0;
     try (PreparedStatement select = connection.prepareStatement("SELECT endpoint_id, state FROM webhook_delivery"
@@ -152,7 +146,7 @@ public final class Messages {
     }
   }
 
-  private static void release(Connection connection, String messageId) throws SQLException {
+  static void release(Connection connection, String messageId) throws SQLException {
     try (PreparedStatement update = connection.prepareStatement("UPDATE webhook_message SET idempotency_key = NULL"
         + " WHERE id = ?")) {
       update.setString(1, messageId);
@@ -174,7 +168,7 @@ public final class Messages {
   }
 
   /** The enabled endpoints without a filter or whose filter holds the type, by id. */
-  private static List<String> matchingEndpoints(Connection connection, String workspaceId, String eventType)
+  static List<String> matchingEndpoints(Connection connection, String workspaceId, String eventType)
       throws SQLException {
     List<String> ids = new ArrayList<>();
     try (PreparedStatement select = connection.prepareStatement("SELECT e.id FROM webhook_endpoint e"
@@ -194,7 +188,7 @@ public final class Messages {
     return ids;
   }
 
-  private static void insertDeliveries(Connection connection, MessageRow message, List<String> endpoints)
+  static void insertDeliveries(Connection connection, MessageRow message, List<String> endpoints)
       throws SQLException {
     if (endpoints.isEmpty()) {
       return;
@@ -216,7 +210,7 @@ public final class Messages {
     }
   }
 
-  private static List<MessageRow> rows(PreparedStatement select) throws SQLException {
+  static List<MessageRow> rows(PreparedStatement select) throws SQLException {
     List<MessageRow> rows = new ArrayList<>();
     try (ResultSet row = select.executeQuery()) {
       while (row.next()) {

@@ -213,21 +213,30 @@ abstract class WebhookTablesContract {
   @Test
   void aGroupOfPublicationsIsOneUnitWhoseLaterMembersSeeTheEarlierOnes() throws SQLException {
     EndpointRow endpoint = created(List.of());
+    MessageRow old = message("lead.hot", "group-old", T0.minus(WINDOW).minusSeconds(60));
+    MessageRow recent = message("lead.hot", "group-recent", T0.minusSeconds(60));
+    run(Messages.publish(old, T0.minus(WINDOW)));
+    run(Messages.publish(recent, T0.minus(WINDOW)));
     MessageRow first = message("lead.hot", "group-1", T0);
     MessageRow again = message("lead.hot", "group-1", T0);
     MessageRow unknown = message("no.such.type", null, T0);
     MessageRow other = message("lead.hot", null, T0);
-    List<Optional<Publication>> published = run(Messages.publishAllKnown(List.of(first, again, unknown, other),
-        T0.minus(WINDOW)));
+    MessageRow reusingOld = message("lead.hot", "group-old", T0);
+    MessageRow repeatingRecent = message("lead.hot", "group-recent", T0);
+    List<Optional<Publication>> published = run(Messages.publishAllKnown(List.of(first, again, unknown, other,
+        reusingOld, repeatingRecent), T0.minus(WINDOW)));
 
-    assertEquals(4, published.size());
+    assertEquals(6, published.size());
+    assertFalse(published.get(4).orElseThrow().duplicate(), "a key older than the window is released and reused");
+    assertTrue(published.get(5).orElseThrow().duplicate());
+    assertEquals(recent.id(), published.get(5).orElseThrow().message().id());
     assertFalse(published.get(0).orElseThrow().duplicate());
     assertTrue(published.get(1).orElseThrow().duplicate(), "the repeated key within the group");
     assertEquals(first.id(), published.get(1).orElseThrow().message().id());
     assertEquals(Optional.empty(), published.get(2), "an unknown type stores nothing");
     assertEquals(List.of(endpoint.id()), published.get(3).orElseThrow().toEnqueue());
-    assertEquals(2, count("SELECT count(*) FROM webhook_message WHERE workspace_id = ?", workspace));
-    assertEquals(2, count("SELECT count(*) FROM webhook_delivery WHERE workspace_id = ?", workspace));
+    assertEquals(5, count("SELECT count(*) FROM webhook_message WHERE workspace_id = ?", workspace));
+    assertEquals(5, count("SELECT count(*) FROM webhook_delivery WHERE workspace_id = ?", workspace));
   }
 
   @Test
