@@ -114,9 +114,13 @@ public final class WebhookThroughputRunner {
       System.out.println("| offered/s | seconds | published | delivered in window/s | held | p50 ms | p99 ms"
           + " | publish p50 ms | publish p99 ms | max db backends | max journal backends | ledger |");
       System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
+      List<String> pools = new ArrayList<>();
       for (int phase = 0; phase < rates.length; phase++) {
         System.out.println(phase(phase, rates[phase], seconds, publisher, sink));
+        pools.add(rates[phase] + "/s: " + permits(api, key));
       }
+      System.out.println();
+      pools.forEach(line -> System.out.println("db permits after " + line));
       System.out.println();
       System.out.printf("sink: %d requests, %d distinct, %d duplicates, %d bad signatures%n", sink.received(),
           sink.distinct(), sink.duplicates(), sink.badSignatures());
@@ -166,6 +170,17 @@ public final class WebhookThroughputRunner {
           db.stop(), journal.stop(),
           (balanced ? "balanced: " : "VOID: ") + ledger + ", publish failures " + publisher.failures());
     }
+  }
+
+  /** The db pool's permit counters and wait and hold times so far, from {@code /v1/pools}. */
+  private static String permits(BenchApi api, String key) throws Exception {
+    for (JsonNode pool : api.send("GET", "/v1/pools", null, key, 200)) {
+      if ("db".equals(pool.path("pool").asText())) {
+        return "limit " + pool.path("limit") + ", acquired " + pool.path("counters").path("acquired") + ", wait ms "
+            + pool.path("waitMillis") + ", hold ms " + pool.path("holdMillis");
+      }
+    }
+    return "no db pool in /v1/pools";
   }
 
   /** What the tables say about the phase's messages. */
