@@ -11,7 +11,6 @@ import io.sluice.protocols.campaign.CallOutcome;
 import io.sluice.protocols.campaign.CampaignCommand;
 import io.sluice.protocols.campaign.CampaignCommand.ReportOutcome;
 import io.sluice.protocols.campaign.CampaignEvent;
-import io.sluice.protocols.campaign.CampaignEvent.Dial;
 import io.sluice.protocols.campaign.CampaignStatus;
 import io.sluice.protocols.permit.Acquire;
 import io.sluice.protocols.permit.Granted;
@@ -24,14 +23,12 @@ import io.sluice.protocols.permit.Release;
 import io.sluice.protocols.permit.Revoked;
 import io.sluice.persistence.campaign.ClaimResult;
 import io.sluice.persistence.campaign.LeadClaim;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -49,26 +46,20 @@ import org.slf4j.Logger;
  * after the lead table says so. A call slot is only asked for after the claim's database permit is back, and given
  * back before the settlement asks for one: a campaign never holds both kinds of permit while waiting for the other.
  *
+ * <p>Which leads to take and when to look again is {@link DueLeads}' concern; from the report on, {@link Settler}'s.
+ * Both work in batches: the leads of one look are journaled together and claimed in one unit of work, and the
+ * settlements that gather while one batch is written are written, then journaled, together.
+ *
  * <p>What is not durable — slot leases, the lead details of attempts in flight — lives in this object for the life of
  * the entity's incarnation, and is rebuilt from the journal and the lead table on recovery.
  */
-final class Dialler implements Settler.Attempts {
-  static final String WAKE_TIMER = "wake";
-
+final class Dialler implements Settler.Attempts, DueLeads.Dials {
   /** Internal steps the entity sends itself; never cross a node. */
   interface Step extends CampaignCommand, NoSerializationVerificationNeeded {}
-
-  enum DialMore implements Step { INSTANCE }
-
-  enum WakeDue implements Step { INSTANCE }
 
   enum MaybeComplete implements Step { INSTANCE }
 
   enum SummaryRetry implements Step { INSTANCE }
-
-  record DueLoaded(List<LeadToDial> leads, int limit, Throwable failure) implements Step {}
-
-  record NextDueLoaded(Optional<Instant> at, Throwable failure) implements Step {}
 
   record LeadLoaded(LeadToDial lead, int attempt, Throwable failure) implements Step {}
 
@@ -100,9 +91,8 @@ final class Dialler implements Settler.Attempts {
   /** Attempts in flight whose lead row is DIALING (claimed, neither withdrawn nor settling): no due read finds them. */
   private final Set<Long> dialing = new HashSet<>();
   private final Settler settler;
+  private final DueLeads dueLeads;
   private long requestIds;
-  private boolean loading;
-  private Instant nextWakeAt;
 
   Dialler(String campaignId, ActorContext<CampaignCommand> context, TimerScheduler<CampaignCommand> timers,
       CampaignPorts ports, Supplier<EffectFactories<CampaignEvent, CampaignState>> effects,
@@ -116,20 +106,20 @@ final class Dialler implements Settler.Attempts {
     this.slotReplies = context.messageAdapter(PermitReply.class, SlotReplied::new);
     this.log = context.getLog();
     this.settler = new Settler(campaignId, context, ports, effects, this);
+    this.dueLeads = new DueLeads(campaignId, context, timers, ports, effects, this);
   }
 
   /** When the campaign's one wake-up timer fires next; null when it holds none. */
   Instant nextWakeAt() {
-    return nextWakeAt;
+    return dueLeads.nextWakeAt();
   }
 
   void dialMore() {
-    context.getSelf().tell(DialMore.INSTANCE);
+    dueLeads.dialMore();
   }
 
   void stopWaking() {
-    timers.cancel(WAKE_TIMER);
-    nextWakeAt = null;
+    dueLeads.stopWaking();
   }
 
   /** Drives the attempts that were in flight when the entity last stopped, then dials on if the campaign runs. */
@@ -151,15 +141,8 @@ final class Dialler implements Settler.Attempts {
   }
 
   ReplyEffect<CampaignEvent, CampaignState> onStep(CampaignState state, Step step) {
-    if (step instanceof DialMore || step instanceof WakeDue) {
-      if (step instanceof WakeDue) {
-        nextWakeAt = null;
-      }
-      return onDialMore(state);
-    } else if (step instanceof DueLoaded due) {
-      return onDueLoaded(state, due);
-    } else if (step instanceof NextDueLoaded next) {
-      return onNextDue(state, next);
+    if (step instanceof DueLeads.Step due) {
+      return dueLeads.onStep(state, due);
     } else if (step instanceof LeadLoaded loaded) {
       return onLeadLoaded(state, loaded);
     } else if (step instanceof Claimed claimed) {
@@ -183,104 +166,6 @@ final class Dialler implements Settler.Attempts {
           saved.failure().toString());
     }
     return effects.get().noReply();
-  }
-
-  private ReplyEffect<CampaignEvent, CampaignState> onDialMore(CampaignState state) {
-    if (state.status() == CampaignStatus.RUNNING && !loading && state.dialCapacity() > 0) {
-      loading = true;
-      // A due read also finds the attempts in flight whose row is still PENDING (not claimed yet): leave room.
-      int limit = state.dialCapacity() + state.inFlight().size() - dialing.size();
-      context.pipeToSelf(ports.leads().due(campaignId, now(), limit),
-          (leads, failure) -> new DueLoaded(leads, limit, failure));
-    }
-    return effects.get().noReply();
-  }
-
-  private ReplyEffect<CampaignEvent, CampaignState> onDueLoaded(CampaignState state, DueLoaded due) {
-    loading = false;
-    if (due.failure() != null) {
-      log.warn("campaign {}: could not load due leads, trying again in {}: {}", campaignId, ports.retryLater(),
-          due.failure().toString());
-      wakeAt(now().plus(ports.retryLater()));
-      return effects.get().noReply();
-    }
-    if (state.status() != CampaignStatus.RUNNING) {
-      return effects.get().noReply();
-    }
-    Instant now = now();
-    List<Dial> dials = new ArrayList<>();
-    List<LeadToDial> taken = new ArrayList<>();
-    boolean deferred = false;
-    for (LeadToDial lead : due.leads()) {
-      if (dials.size() >= state.dialCapacity()) {
-        break;
-      }
-      if (state.inFlight().containsKey(lead.leadId())) {
-        continue;
-      }
-      Optional<Instant> callable = ports.windows().callableFrom(now, lead.zones(), state.terms().windows());
-      if (callable.isPresent() && !callable.get().isAfter(now)) {
-        dials.add(new Dial(lead.leadId(), lead.attempts() + 1));
-        taken.add(lead);
-      } else {
-        // Never open together in all its zones (only a settings change can cause it after validation): look again
-        // in a day rather than settle a lead that was never called.
-        Instant until = callable.orElse(now.plus(Duration.ofDays(1)));
-        deferred = true;
-        context.pipeToSelf(ports.leads().defer(campaignId, lead.leadId(), until),
-            (done, failure) -> new ViewSaved(state.status(), failure));
-      }
-    }
-    boolean fullPage = due.leads().size() >= due.limit();
-    if (dials.isEmpty()) {
-      if (fullPage && !deferred) {
-        dialMore();
-      } else {
-        scheduleNextWake();
-      }
-      return effects.get().noReply();
-    }
-    boolean lookAgain = fullPage && !deferred;
-    return effects.get().persist(new CampaignEvent.DialsStarted(List.copyOf(dials)))
-        .thenRun(after -> {
-          taken.forEach(lead -> leadsInFlight.put(lead.leadId(), lead));
-          claim(after, taken);
-          if (after.dialCapacity() > 0) {
-            if (lookAgain) {
-              dialMore();
-            } else {
-              scheduleNextWake();
-            }
-          }
-        })
-        .thenNoReply();
-  }
-
-  private void scheduleNextWake() {
-    context.pipeToSelf(ports.leads().earliestDue(campaignId), NextDueLoaded::new);
-  }
-
-  private ReplyEffect<CampaignEvent, CampaignState> onNextDue(CampaignState state, NextDueLoaded next) {
-    if (state.status() != CampaignStatus.RUNNING) {
-      return effects.get().noReply();
-    }
-    if (next.failure() != null) {
-      log.warn("campaign {}: could not read its next due time, trying again in {}: {}", campaignId,
-          ports.retryLater(), next.failure().toString());
-      wakeAt(now().plus(ports.retryLater()));
-    } else if (next.at().isEmpty() || state.dialCapacity() == 0) {
-      // Nothing waits, or every call slot of the campaign is busy: a settling attempt dials on, no timer needed.
-      stopWaking();
-    } else {
-      wakeAt(next.at().get());
-    }
-    return effects.get().noReply();
-  }
-
-  private void wakeAt(Instant at) {
-    Duration until = Duration.between(now(), at);
-    nextWakeAt = at;
-    timers.startSingleTimer(WAKE_TIMER, WakeDue.INSTANCE, until.isNegative() ? Duration.ZERO : until);
   }
 
   private ReplyEffect<CampaignEvent, CampaignState> onLeadLoaded(CampaignState state, LeadLoaded loaded) {
@@ -413,6 +298,17 @@ final class Dialler implements Settler.Attempts {
     return effects.get().noReply();
   }
 
+  @Override
+  public int claimedInFlight() {
+    return dialing.size();
+  }
+
+  @Override
+  public void dial(CampaignState after, List<LeadToDial> taken) {
+    taken.forEach(lead -> leadsInFlight.put(lead.leadId(), lead));
+    claim(after, taken);
+  }
+
   ReplyEffect<CampaignEvent, CampaignState> onReport(CampaignState state, ReportOutcome command) {
     return settler.onReport(state, command);
   }
@@ -451,7 +347,7 @@ final class Dialler implements Settler.Attempts {
     }
     leadsInFlight.remove(withdrawn.leadId());
     return effects.get().persist(new CampaignEvent.DialWithdrawn(withdrawn.leadId(), withdrawn.attempt()))
-        .thenRun(after -> scheduleNextWake())
+        .thenRun(after -> dueLeads.scheduleNextWake())
         .thenNoReply();
   }
 
