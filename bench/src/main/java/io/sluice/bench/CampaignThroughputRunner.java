@@ -66,6 +66,11 @@ public final class CampaignThroughputRunner {
             Map.entry("sluice.provider.simulated.concurrency-cap", Integer.toString(slots)),
             Map.entry("sluice.provider.calls-per-second", "100000"),
             Map.entry("sluice.provider.max-concurrent-requests", "64"),
+            // Akka's client pools (4 connections, 32 open requests per host by default) would overflow under 64
+            // placements and, in the simulator, 200 outcome deliveries at once: each overflow is retried after a
+            // backoff of 100 ms or more, which the run would measure instead of the service.
+            Map.entry("akka.http.host-connection-pool.max-connections", "64"),
+            Map.entry("akka.http.host-connection-pool.max-open-requests", "512"),
             Map.entry("sluice.provider.queue-size", Integer.toString(2 * slots)),
             Map.entry("sluice.email.outbox-dir", "bench/target/outbox"),
             Map.entry("sluice.email.spool-dir", "bench/target/spool"),

@@ -67,8 +67,11 @@ class ProviderEventsTest {
     assertEquals(List.of(row(first, earlier), row(second, earlier.plusSeconds(1))), unprocessed);
     assertEquals(1, inTransaction(database, ProviderEvents.unprocessed(1)).size());
 
-    assertEquals(1, inTransaction(database, ProviderEvents.markProcessed(first, Instant.now())));
-    assertEquals(0, inTransaction(database, ProviderEvents.markProcessed(first, Instant.now())));
+    assertEquals(1, inTransaction(database, ProviderEvents.markProcessed(List.of(first), Instant.now())));
+    assertEquals(0, inTransaction(database, ProviderEvents.markProcessed(List.of(first), Instant.now())));
     assertEquals(List.of(row(second, earlier.plusSeconds(1))), inTransaction(database, ProviderEvents.unprocessed(10)));
+    assertEquals(1, inTransaction(database, ProviderEvents.markProcessed(List.of(first, second, "evt-unknown"),
+        Instant.now())), "one batch stamps what is still unprocessed");
+    assertEquals(List.of(), inTransaction(database, ProviderEvents.unprocessed(10)));
   }
 }

@@ -1,20 +1,16 @@
 package io.sluice.orchestrator.campaign;
 
-import akka.Done;
 import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.persistence.typed.javadsl.EffectFactories;
 import akka.persistence.typed.javadsl.ReplyEffect;
-import io.sluice.orchestrator.campaign.CallRefiner.Refinement;
 import io.sluice.orchestrator.provider.PlaceCallResult;
 import io.sluice.protocols.campaign.CallOutcome;
-import io.sluice.protocols.campaign.CallReport;
 import io.sluice.protocols.campaign.CampaignCommand;
 import io.sluice.protocols.campaign.CampaignCommand.ReportOutcome;
 import io.sluice.protocols.campaign.CampaignEvent;
-import io.sluice.protocols.campaign.CampaignEvent.Dial;
 import io.sluice.protocols.campaign.CampaignStatus;
 import io.sluice.protocols.permit.Acquire;
 import io.sluice.protocols.permit.Granted;
@@ -26,14 +22,13 @@ import io.sluice.protocols.permit.Rejected;
 import io.sluice.protocols.permit.Release;
 import io.sluice.protocols.permit.Revoked;
 import io.sluice.persistence.campaign.ClaimResult;
-import java.time.Duration;
+import io.sluice.persistence.campaign.LeadClaim;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -51,41 +46,28 @@ import org.slf4j.Logger;
  * after the lead table says so. A call slot is only asked for after the claim's database permit is back, and given
  * back before the settlement asks for one: a campaign never holds both kinds of permit while waiting for the other.
  *
+ * <p>Which leads to take and when to look again is {@link DueLeads}' concern; from the report on, {@link Settler}'s.
+ * Both work in batches: the leads of one look are journaled together and claimed in one unit of work, and the
+ * settlements that gather while one batch is written are written, then journaled, together.
+ *
  * <p>What is not durable — slot leases, the lead details of attempts in flight — lives in this object for the life of
  * the entity's incarnation, and is rebuilt from the journal and the lead table on recovery.
  */
-final class Dialler {
-  static final String WAKE_TIMER = "wake";
-
+final class Dialler implements Settler.Attempts, DueLeads.Dials {
   /** Internal steps the entity sends itself; never cross a node. */
   interface Step extends CampaignCommand, NoSerializationVerificationNeeded {}
-
-  enum DialMore implements Step { INSTANCE }
-
-  enum WakeDue implements Step { INSTANCE }
 
   enum MaybeComplete implements Step { INSTANCE }
 
   enum SummaryRetry implements Step { INSTANCE }
 
-  record DueLoaded(List<LeadToDial> leads, int limit, Throwable failure) implements Step {}
-
-  record NextDueLoaded(Optional<Instant> at, Throwable failure) implements Step {}
-
   record LeadLoaded(LeadToDial lead, int attempt, Throwable failure) implements Step {}
 
-  record Claimed(LeadToDial lead, int attempt, ClaimResult result, Throwable failure) implements Step {}
+  record Claimed(List<LeadClaim> claims, Map<Long, ClaimResult> results, Throwable failure) implements Step {}
 
   record SlotReplied(PermitReply reply) implements Step {}
 
   record PlacementDone(long leadId, int attempt, PlaceCallResult placement, Throwable failure) implements Step {}
-
-  record ReportReady(ReportOutcome command, LeadToDial lead, Throwable failure) implements Step {}
-
-  record Refined(ReportOutcome command, LeadToDial lead, Refinement refinement, Throwable failure) implements Step {}
-
-  record Settled(Settlement settlement, String phone, boolean addToDoNotCall, ActorRef<Done> replyTo,
-      Throwable failure) implements Step {}
 
   record Withdrawn(long leadId, int attempt, Instant retryAt, Throwable failure) implements Step {}
 
@@ -106,10 +88,11 @@ final class Dialler {
   private final Map<Long, Long> slotRequests = new HashMap<>();
   private final Map<Long, Lease> slots = new HashMap<>();
   private final Map<Long, Long> leadBySlot = new HashMap<>();
-  private final Set<Long> settling = new HashSet<>();
+  /** Attempts in flight whose lead row is DIALING (claimed, neither withdrawn nor settling): no due read finds them. */
+  private final Set<Long> dialing = new HashSet<>();
+  private final Settler settler;
+  private final DueLeads dueLeads;
   private long requestIds;
-  private boolean loading;
-  private Instant nextWakeAt;
 
   Dialler(String campaignId, ActorContext<CampaignCommand> context, TimerScheduler<CampaignCommand> timers,
       CampaignPorts ports, Supplier<EffectFactories<CampaignEvent, CampaignState>> effects,
@@ -122,20 +105,21 @@ final class Dialler {
     this.completion = completion;
     this.slotReplies = context.messageAdapter(PermitReply.class, SlotReplied::new);
     this.log = context.getLog();
+    this.settler = new Settler(campaignId, context, ports, effects, this);
+    this.dueLeads = new DueLeads(campaignId, context, timers, ports, effects, this);
   }
 
   /** When the campaign's one wake-up timer fires next; null when it holds none. */
   Instant nextWakeAt() {
-    return nextWakeAt;
+    return dueLeads.nextWakeAt();
   }
 
   void dialMore() {
-    context.getSelf().tell(DialMore.INSTANCE);
+    dueLeads.dialMore();
   }
 
   void stopWaking() {
-    timers.cancel(WAKE_TIMER);
-    nextWakeAt = null;
+    dueLeads.stopWaking();
   }
 
   /** Drives the attempts that were in flight when the entity last stopped, then dials on if the campaign runs. */
@@ -157,15 +141,8 @@ final class Dialler {
   }
 
   ReplyEffect<CampaignEvent, CampaignState> onStep(CampaignState state, Step step) {
-    if (step instanceof DialMore || step instanceof WakeDue) {
-      if (step instanceof WakeDue) {
-        nextWakeAt = null;
-      }
-      return onDialMore(state);
-    } else if (step instanceof DueLoaded due) {
-      return onDueLoaded(state, due);
-    } else if (step instanceof NextDueLoaded next) {
-      return onNextDue(state, next);
+    if (step instanceof DueLeads.Step due) {
+      return dueLeads.onStep(state, due);
     } else if (step instanceof LeadLoaded loaded) {
       return onLeadLoaded(state, loaded);
     } else if (step instanceof Claimed claimed) {
@@ -174,12 +151,8 @@ final class Dialler {
       return onSlotReply(state, slot.reply());
     } else if (step instanceof PlacementDone placed) {
       return onPlacement(state, placed);
-    } else if (step instanceof ReportReady ready) {
-      return onReportReady(state, ready);
-    } else if (step instanceof Refined refined) {
-      return onRefined(state, refined);
-    } else if (step instanceof Settled settled) {
-      return onSettled(state, settled);
+    } else if (step instanceof Settler.Step settling) {
+      return settler.onStep(state, settling);
     } else if (step instanceof Withdrawn withdrawn) {
       return onWithdrawn(state, withdrawn);
     } else if (step instanceof SummaryDone done) {
@@ -195,105 +168,6 @@ final class Dialler {
     return effects.get().noReply();
   }
 
-  private ReplyEffect<CampaignEvent, CampaignState> onDialMore(CampaignState state) {
-    if (state.status() == CampaignStatus.RUNNING && !loading && state.dialCapacity() > 0) {
-      loading = true;
-      int limit = state.dialCapacity() + state.inFlight().size();
-      context.pipeToSelf(ports.leads().due(campaignId, now(), limit),
-          (leads, failure) -> new DueLoaded(leads, limit, failure));
-    }
-    return effects.get().noReply();
-  }
-
-  private ReplyEffect<CampaignEvent, CampaignState> onDueLoaded(CampaignState state, DueLoaded due) {
-    loading = false;
-    if (due.failure() != null) {
-      log.warn("campaign {}: could not load due leads, trying again in {}: {}", campaignId, ports.retryLater(),
-          due.failure().toString());
-      wakeAt(now().plus(ports.retryLater()));
-      return effects.get().noReply();
-    }
-    if (state.status() != CampaignStatus.RUNNING) {
-      return effects.get().noReply();
-    }
-    Instant now = now();
-    List<Dial> dials = new ArrayList<>();
-    List<LeadToDial> taken = new ArrayList<>();
-    boolean deferred = false;
-    for (LeadToDial lead : due.leads()) {
-      if (dials.size() >= state.dialCapacity()) {
-        break;
-      }
-      if (state.inFlight().containsKey(lead.leadId())) {
-        continue;
-      }
-      Optional<Instant> callable = ports.windows().callableFrom(now, lead.zones(), state.terms().windows());
-      if (callable.isPresent() && !callable.get().isAfter(now)) {
-        dials.add(new Dial(lead.leadId(), lead.attempts() + 1));
-        taken.add(lead);
-      } else {
-        // Never open together in all its zones (only a settings change can cause it after validation): look again
-        // in a day rather than settle a lead that was never called.
-        Instant until = callable.orElse(now.plus(Duration.ofDays(1)));
-        deferred = true;
-        context.pipeToSelf(ports.leads().defer(campaignId, lead.leadId(), until),
-            (done, failure) -> new ViewSaved(state.status(), failure));
-      }
-    }
-    boolean fullPage = due.leads().size() >= due.limit();
-    if (dials.isEmpty()) {
-      if (fullPage && !deferred) {
-        dialMore();
-      } else {
-        scheduleNextWake();
-      }
-      return effects.get().noReply();
-    }
-    boolean lookAgain = fullPage && !deferred;
-    return effects.get().persist(new CampaignEvent.DialsStarted(List.copyOf(dials)))
-        .thenRun(after -> {
-          taken.forEach(lead -> {
-            leadsInFlight.put(lead.leadId(), lead);
-            claim(after, lead, lead.attempts() + 1);
-          });
-          if (after.dialCapacity() > 0) {
-            if (lookAgain) {
-              dialMore();
-            } else {
-              scheduleNextWake();
-            }
-          }
-        })
-        .thenNoReply();
-  }
-
-  private void scheduleNextWake() {
-    context.pipeToSelf(ports.leads().earliestDue(campaignId), NextDueLoaded::new);
-  }
-
-  private ReplyEffect<CampaignEvent, CampaignState> onNextDue(CampaignState state, NextDueLoaded next) {
-    if (state.status() != CampaignStatus.RUNNING) {
-      return effects.get().noReply();
-    }
-    if (next.failure() != null) {
-      log.warn("campaign {}: could not read its next due time, trying again in {}: {}", campaignId,
-          ports.retryLater(), next.failure().toString());
-      wakeAt(now().plus(ports.retryLater()));
-    } else if (next.at().isEmpty() || state.dialCapacity() == 0) {
-      // Nothing waits, or every call slot of the campaign is busy: a settling attempt dials on, no timer needed.
-      stopWaking();
-    } else {
-      wakeAt(next.at().get());
-    }
-    return effects.get().noReply();
-  }
-
-  private void wakeAt(Instant at) {
-    Duration until = Duration.between(now(), at);
-    nextWakeAt = at;
-    timers.startSingleTimer(WAKE_TIMER, WakeDue.INSTANCE, until.isNegative() ? Duration.ZERO : until);
-  }
-
   private ReplyEffect<CampaignEvent, CampaignState> onLeadLoaded(CampaignState state, LeadLoaded loaded) {
     if (loaded.failure() != null) {
       log.error("campaign {}: could not reload an attempt in flight; it resumes at the next restart: {}", campaignId,
@@ -302,15 +176,19 @@ final class Dialler {
     }
     if (state.inFlight().containsKey(loaded.lead().leadId())) {
       leadsInFlight.put(loaded.lead().leadId(), loaded.lead());
-      claim(state, loaded.lead(), loaded.attempt());
+      claim(state, List.of(loaded.lead()));
     }
     return effects.get().noReply();
   }
 
-  private void claim(CampaignState state, LeadToDial lead, int attempt) {
-    context.pipeToSelf(ports.leads().claim(state.terms().workspaceId(), campaignId, lead.leadId(), attempt,
-            idempotencyKey(lead.leadId(), attempt)),
-        (result, failure) -> new Claimed(lead, attempt, result, failure));
+  /** Claims the leads' attempts in flight, all in one unit of work. */
+  private void claim(CampaignState state, List<LeadToDial> leads) {
+    List<LeadClaim> claims = leads.stream().map(lead -> {
+      int attempt = state.inFlight().get(lead.leadId());
+      return new LeadClaim(lead.leadId(), attempt, idempotencyKey(lead.leadId(), attempt));
+    }).toList();
+    context.pipeToSelf(ports.leads().claim(state.terms().workspaceId(), campaignId, claims),
+        (results, failure) -> new Claimed(claims, results, failure));
   }
 
   /** One key per lead attempt, the same after any restart: the provider never places two calls under it. */
@@ -319,33 +197,40 @@ final class Dialler {
   }
 
   private ReplyEffect<CampaignEvent, CampaignState> onClaimed(CampaignState state, Claimed claimed) {
-    long leadId = claimed.lead().leadId();
     if (claimed.failure() != null) {
-      log.warn("campaign {} lead {}: claim failed, withdrawn until later: {}", campaignId, leadId,
-          claimed.failure().toString());
-      withdraw(leadId, claimed.attempt(), now().plus(ports.retryLater()));
-    } else if (claimed.result() == ClaimResult.CLAIMED) {
-      long requestId = ++requestIds;
-      slotRequests.put(requestId, leadId);
-      ports.callSlots().tell(new Acquire(requestId, "campaign-" + campaignId, "call", LeaseKind.SHORT,
-          Priority.NORMAL, ports.slotMaxWait(), slotReplies, context.getSelf()));
-    } else if (claimed.result() == ClaimResult.DO_NOT_CALL) {
-      // The claim already made the lead final in the lead table, in the same transaction as the list check.
-      leadsInFlight.remove(leadId);
-      return effects.get().persist(new CampaignEvent.OutcomeRecorded(leadId, claimed.attempt(),
-              CallOutcome.DO_NOT_CALL, true, false))
-          .thenRun(after -> {
-            context.getSelf().tell(MaybeComplete.INSTANCE);
-            dialMore();
-          })
-          .thenNoReply();
-    } else {
-      leadsInFlight.remove(leadId);
-      return effects.get().persist(new CampaignEvent.DialWithdrawn(leadId, claimed.attempt()))
-          .thenRun(after -> dialMore())
-          .thenNoReply();
+      log.warn("campaign {}: claim of {} lead(s) failed, withdrawn until later: {}", campaignId,
+          claimed.claims().size(), claimed.failure().toString());
+      Instant later = now().plus(ports.retryLater());
+      claimed.claims().forEach(claim -> withdraw(claim.leadId(), claim.attempt(), later));
+      return effects.get().noReply();
     }
-    return effects.get().noReply();
+    List<CampaignEvent> ended = new ArrayList<>();
+    for (LeadClaim claim : claimed.claims()) {
+      long leadId = claim.leadId();
+      ClaimResult result = claimed.results().get(leadId);
+      if (result == ClaimResult.CLAIMED) {
+        dialing.add(leadId);
+        long requestId = ++requestIds;
+        slotRequests.put(requestId, leadId);
+        ports.callSlots().tell(new Acquire(requestId, "campaign-" + campaignId, "call", LeaseKind.SHORT,
+            Priority.NORMAL, ports.slotMaxWait(), slotReplies, context.getSelf()));
+      } else {
+        leadsInFlight.remove(leadId);
+        // DO_NOT_CALL: the claim already made the lead final, in the same transaction as the list check.
+        ended.add(result == ClaimResult.DO_NOT_CALL
+            ? new CampaignEvent.OutcomeRecorded(leadId, claim.attempt(), CallOutcome.DO_NOT_CALL, true, false)
+            : new CampaignEvent.DialWithdrawn(leadId, claim.attempt()));
+      }
+    }
+    if (ended.isEmpty()) {
+      return effects.get().noReply();
+    }
+    return effects.get().persist(ended)
+        .thenRun(after -> {
+          context.getSelf().tell(MaybeComplete.INSTANCE);
+          dialMore();
+        })
+        .thenNoReply();
   }
 
   private ReplyEffect<CampaignEvent, CampaignState> onSlotReply(CampaignState state, PermitReply reply) {
@@ -378,11 +263,11 @@ final class Dialler {
       if (leadId != null) {
         slots.remove(leadId);
       }
-      if (attempt != null && leadsInFlight.containsKey(leadId) && settling.add(leadId)) {
+      if (attempt != null && leadsInFlight.containsKey(leadId) && settler.settleUnreported(state,
+          leadsInFlight.get(leadId), attempt, CallOutcome.FAILED, "no outcome was reported in time")) {
+        dialing.remove(leadId);
         log.warn("campaign {} lead {}: no outcome within the call slot's max hold; settled as failed", campaignId,
             leadId);
-        settle(state, leadsInFlight.get(leadId), attempt, CallOutcome.FAILED, 0, null,
-            "no outcome was reported in time", 0, null, false, null);
       }
     }
     return effects.get().noReply();
@@ -395,11 +280,9 @@ final class Dialler {
       return effects.get().noReply();
     }
     if (done.failure() != null) {
-      releaseSlot(done.leadId(), true);
-      if (settling.add(done.leadId())) {
-        settle(state, lead, done.attempt(), CallOutcome.FAILED, 0, null,
-            "the provider did not place the call: " + done.failure().getMessage(), 0, null, false, null);
-      }
+      callEnded(done.leadId(), true);
+      settler.settleUnreported(state, lead, done.attempt(), CallOutcome.FAILED,
+          "the provider did not place the call: " + done.failure().getMessage());
     } else if (done.placement() instanceof PlaceCallResult.Placed placed) {
       log.debug("campaign {} lead {} attempt {}: call {} placed", campaignId, done.leadId(), done.attempt(),
           placed.callId());
@@ -408,113 +291,49 @@ final class Dialler {
       ports.throttleCalls().accept(limited.retryAfter());
       releaseSlot(done.leadId(), false);
       withdraw(done.leadId(), done.attempt(), now().plus(limited.retryAfter()));
-    } else if (done.placement() instanceof PlaceCallResult.Permanent refused && settling.add(done.leadId())) {
-      releaseSlot(done.leadId(), false);
-      settle(state, lead, done.attempt(), CallOutcome.INVALID_NUMBER, 0, null, refused.reason(), 0, null, false,
-          null);
+    } else if (done.placement() instanceof PlaceCallResult.Permanent refused) {
+      callEnded(done.leadId(), false);
+      settler.settleUnreported(state, lead, done.attempt(), CallOutcome.INVALID_NUMBER, refused.reason());
     }
     return effects.get().noReply();
+  }
+
+  @Override
+  public int claimedInFlight() {
+    return dialing.size();
+  }
+
+  @Override
+  public void dial(CampaignState after, List<LeadToDial> taken) {
+    taken.forEach(lead -> leadsInFlight.put(lead.leadId(), lead));
+    claim(after, taken);
   }
 
   ReplyEffect<CampaignEvent, CampaignState> onReport(CampaignState state, ReportOutcome command) {
-    CallReport report = command.report();
-    Integer attempt = state.inFlight().get(report.leadId());
-    if (attempt == null || attempt != report.attempt() || !settling.add(report.leadId())) {
-      // Already settled, never dialled, or settling now: the lead table already has (or is getting) it.
-      return effects.get().reply(command.replyTo(), Done.getInstance());
-    }
-    releaseSlot(report.leadId(), report.outcome() == CallOutcome.FAILED);
-    LeadToDial lead = leadsInFlight.get(report.leadId());
-    if (lead != null) {
-      return onReportReady(state, new ReportReady(command, lead, null));
-    }
-    context.pipeToSelf(ports.leads().lead(campaignId, report.leadId()),
-        (loaded, failure) -> new ReportReady(command, loaded, failure));
-    return effects.get().noReply();
+    return settler.onReport(state, command);
   }
 
-  private ReplyEffect<CampaignEvent, CampaignState> onReportReady(CampaignState state, ReportReady ready) {
-    CallReport report = ready.command().report();
-    if (ready.failure() != null) {
-      settling.remove(report.leadId());
-      log.warn("campaign {} lead {}: could not load the lead for its report; the report stays unprocessed: {}",
-          campaignId, report.leadId(), ready.failure().toString());
-      return effects.get().noReply();
-    }
-    if (report.outcome() == CallOutcome.ANSWERED && ports.refiner().isPresent()) {
-      // The classifier may take seconds: no database permit is held while it runs.
-      context.pipeToSelf(ports.refiner().get().refine(report, ready.lead()),
-          (refinement, failure) -> new Refined(ready.command(), ready.lead(), refinement, failure));
-      return effects.get().noReply();
-    }
-    return onRefined(state, new Refined(ready.command(), ready.lead(), null, null));
+  @Override
+  public LeadToDial lead(long leadId) {
+    return leadsInFlight.get(leadId);
   }
 
-  private ReplyEffect<CampaignEvent, CampaignState> onRefined(CampaignState state, Refined refined) {
-    CallReport report = refined.command().report();
-    int score = report.score();
-    String label = null;
-    if (refined.refinement() != null) {
-      score = refined.refinement().score();
-      label = refined.refinement().label();
-    } else if (refined.failure() != null) {
-      log.warn("campaign {} lead {}: classifier failed, keeping the provider's score {}: {}", campaignId,
-          report.leadId(), score, refined.failure().toString());
-    }
-    settle(state, refined.lead(), report.attempt(), report.outcome(), score, label, report.summary(),
-        report.durationSeconds(), report.callId(), report.outcome() == CallOutcome.DO_NOT_CALL,
-        refined.command().replyTo());
-    return effects.get().noReply();
+  /** Also: the lead's row may be PENDING again from its settlement on, so due reads count it. */
+  @Override
+  public void callEnded(long leadId, boolean failed) {
+    dialing.remove(leadId);
+    releaseSlot(leadId, failed);
   }
 
-  private void settle(CampaignState state, LeadToDial lead, int attempt, CallOutcome outcome, int score,
-      String label, String summary, int durationSeconds, String callId, boolean addToDoNotCall,
-      ActorRef<Done> replyTo) {
-    settling.add(lead.leadId());
-    Instant retryAt = retryAt(state, outcome, attempt);
-    boolean hot = retryAt == null && outcome == CallOutcome.ANSWERED && score >= state.terms().hotThreshold();
-    Settlement settlement = new Settlement(lead.leadId(), attempt, outcome, score, label, summary, durationSeconds,
-        callId, hot, retryAt);
-    var written = ports.leads().settle(campaignId, settlement);
-    if (addToDoNotCall) {
-      written = written.thenCompose(applied -> ports.leads()
-          .addToDoNotCall(state.terms().workspaceId(), lead.phone(), "call outcome DO_NOT_CALL")
-          .thenApply(done -> applied));
-    }
-    context.pipeToSelf(written, (applied, failure) ->
-        new Settled(settlement, lead.phone(), addToDoNotCall, replyTo, failure));
-  }
-
-  /** When the lead is called again under the campaign's retry policy; null when this attempt was its last. */
-  private Instant retryAt(CampaignState state, CallOutcome outcome, int attempt) {
-    RetryPolicy.Decision decision = RetryPolicy.of(state.terms().retries()).decide(outcome, attempt, now());
-    return decision instanceof RetryPolicy.RetryAt retry ? retry.at() : null;
-  }
-
-
-  private ReplyEffect<CampaignEvent, CampaignState> onSettled(CampaignState state, Settled settled) {
-    Settlement settlement = settled.settlement();
-    if (settled.failure() != null) {
-      settling.remove(settlement.leadId());
-      log.warn("campaign {} lead {}: settlement not written ({}); the provider's report stays unprocessed",
-          campaignId, settlement.leadId(), settled.failure().toString());
-      return effects.get().noReply();
-    }
-    return effects.get().persist(new CampaignEvent.OutcomeRecorded(settlement.leadId(), settlement.attempt(),
-            settlement.outcome(), settlement.finalForLead(), settlement.hot()))
-        .thenRun(after -> {
-          settling.remove(settlement.leadId());
-          leadsInFlight.remove(settlement.leadId());
-          if (settled.replyTo() != null) {
-            settled.replyTo().tell(Done.getInstance());
-          }
-          context.getSelf().tell(MaybeComplete.INSTANCE);
-          dialMore();
-        })
-        .thenNoReply();
+  @Override
+  public void settled(CampaignState after, List<Long> leadIds) {
+    leadIds.forEach(leadsInFlight::remove);
+    context.getSelf().tell(MaybeComplete.INSTANCE);
+    dialMore();
   }
 
   private void withdraw(long leadId, int attempt, Instant retryAt) {
+    dialing.remove(leadId);
     context.pipeToSelf(ports.leads().withdraw(campaignId, leadId, attempt, retryAt),
         (done, failure) -> new Withdrawn(leadId, attempt, retryAt, failure));
   }
@@ -528,7 +347,7 @@ final class Dialler {
     }
     leadsInFlight.remove(withdrawn.leadId());
     return effects.get().persist(new CampaignEvent.DialWithdrawn(withdrawn.leadId(), withdrawn.attempt()))
-        .thenRun(after -> scheduleNextWake())
+        .thenRun(after -> dueLeads.scheduleNextWake())
         .thenNoReply();
   }
 

@@ -3,8 +3,10 @@ package io.sluice.orchestrator.campaign;
 import akka.Done;
 import io.sluice.protocols.campaign.CampaignReply.CampaignView;
 import io.sluice.persistence.campaign.ClaimResult;
+import io.sluice.persistence.campaign.LeadClaim;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
@@ -27,17 +29,22 @@ public interface LeadBook {
   /** Moves a waiting lead's due time to {@code until} (its window is closed until then). */
   CompletionStage<Done> defer(String campaignId, long leadId, Instant until);
 
-  /** Claims a lead attempt for dialling, checking the do-not-call list in the same transaction. */
-  CompletionStage<ClaimResult> claim(String workspaceId, String campaignId, long leadId, int attempt,
-      String idempotencyKey);
+  /**
+   * Claims lead attempts for dialling, all in one unit of work, checking the do-not-call list in the same
+   * transaction; answers each lead's result by lead id.
+   */
+  CompletionStage<Map<Long, ClaimResult>> claim(String workspaceId, String campaignId, List<LeadClaim> claims);
 
   /** Puts back an attempt that placed no call: the lead waits again until {@code retryAt}, under the same attempt. */
   CompletionStage<Done> withdraw(String campaignId, long leadId, int attempt, Instant retryAt);
 
-  /** Writes how an attempt settled; false when it had already been written (a replayed outcome). */
-  CompletionStage<Boolean> settle(String campaignId, Settlement settlement);
-
-  CompletionStage<Done> addToDoNotCall(String workspaceId, String phone, String reason);
+  /**
+   * Writes how the attempts settled and adds {@code doNotCall}'s numbers to the workspace's do-not-call list, all in
+   * one unit of work; answers, in order, whether each settlement took effect (false: it had already been written, a
+   * replayed outcome).
+   */
+  CompletionStage<List<Boolean>> settle(String workspaceId, String campaignId, List<Settlement> settlements,
+      List<String> doNotCall);
 
   /** Writes the campaign's read-side row (status, counters, next wake-up). */
   CompletionStage<Done> saveView(CampaignView view);

@@ -8,6 +8,8 @@ import io.sluice.persistence.campaign.CampaignRow;
 import io.sluice.persistence.campaign.Campaigns;
 import io.sluice.persistence.campaign.ClaimResult;
 import io.sluice.persistence.campaign.DoNotCallList;
+import io.sluice.persistence.campaign.LeadClaim;
+import io.sluice.persistence.campaign.LeadOutcome;
 import io.sluice.persistence.campaign.LeadRow;
 import io.sluice.persistence.campaign.OutcomeUpdate;
 import io.sluice.protocols.campaign.CampaignReply.CampaignView;
@@ -16,6 +18,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
@@ -56,10 +59,9 @@ public final class LeadTable implements LeadBook {
   }
 
   @Override
-  public CompletionStage<ClaimResult> claim(String workspaceId, String campaignId, long leadId, int attempt,
-      String idempotencyKey) {
-    return run(campaignId, "claim-lead", CampaignLeads.claim(campaignId, leadId, workspaceId, attempt - 1,
-        idempotencyKey, clock.instant()));
+  public CompletionStage<Map<Long, ClaimResult>> claim(String workspaceId, String campaignId,
+      List<LeadClaim> claims) {
+    return run(campaignId, "claim-leads", CampaignLeads.claim(campaignId, workspaceId, claims, clock.instant()));
   }
 
   @Override
@@ -70,17 +72,21 @@ public final class LeadTable implements LeadBook {
   }
 
   @Override
-  public CompletionStage<Boolean> settle(String campaignId, Settlement settlement) {
-    OutcomeUpdate update = new OutcomeUpdate(settlement.outcome(), settlement.retryAt(), settlement.score(),
-        settlement.classification(), settlement.summary(), settlement.hot(), settlement.callId());
-    return run(campaignId, "settle-lead", CampaignLeads.recordOutcome(campaignId, settlement.leadId(),
-        settlement.attempt(), update, clock.instant()));
-  }
-
-  @Override
-  public CompletionStage<Done> addToDoNotCall(String workspaceId, String phone, String reason) {
-    return database.withConnection(null, "workspace-" + workspaceId, "do-not-call-add",
-        DoNotCallList.add(workspaceId, phone, reason, clock.instant())).thenApply(added -> Done.getInstance());
+  public CompletionStage<List<Boolean>> settle(String workspaceId, String campaignId, List<Settlement> settlements,
+      List<String> doNotCall) {
+    Instant now = clock.instant();
+    JdbcWork<List<Boolean>> record = CampaignLeads.recordOutcomes(campaignId, settlements.stream()
+        .map(settled -> new LeadOutcome(settled.leadId(), settled.attempt(), new OutcomeUpdate(settled.outcome(),
+            settled.retryAt(), settled.score(), settled.classification(), settled.summary(), settled.hot(),
+            settled.callId())))
+        .toList(), now);
+    return run(campaignId, "settle-leads", connection -> {
+      List<Boolean> applied = record.run(connection);
+      for (String phone : doNotCall) {
+        DoNotCallList.add(workspaceId, phone, "call outcome DO_NOT_CALL", now).run(connection);
+      }
+      return applied;
+    });
   }
 
   @Override

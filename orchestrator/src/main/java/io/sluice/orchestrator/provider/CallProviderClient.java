@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * Places calls with the call provider ({@code POST {url}/v1/calls}, docs/CALL_PROVIDER.md).
  *
  * <p>Every HTTP request, first try or retry, passes one bounded queue throttled to the account-wide
- * {@code calls-per-second} (evenly spaced, no burst), then at most {@code max-concurrent-requests} run at once. A
- * full queue fails the call at once with {@link ProviderQueueFullException} rather than buffering without bound.
+ * {@code calls-per-second} (evenly spaced, no burst beyond what one scheduler tick lets through: see {@link #burst}),
+ * then at most {@code max-concurrent-requests} run at once. A full queue fails the call at once with {@link ProviderQueueFullException} rather than buffering without bound.
  *
  * <p>Transient failures (5xx other than 503, connection failures, time-outs) are retried with exponential backoff and
  * jitter by {@link Patterns#retry}, always under the call's one idempotency key, so a request the provider did
@@ -84,7 +84,9 @@ public final class CallProviderClient {
     this.mapper = JacksonObjectMapperProvider.get(system).getOrCreate("jackson-json", Optional.empty());
     this.callsUrl = settings.url().replaceAll("/+$", "") + "/v1/calls";
     this.queue = Source.<Attempt>queue(settings.queueSize())
-        .throttle(settings.callsPerSecond(), Duration.ofSeconds(1), 1, ThrottleMode.shaping())
+        .throttle(settings.callsPerSecond(), Duration.ofSeconds(1),
+            burst(settings.callsPerSecond(), system.settings().config().getDuration("akka.scheduler.tick-duration")),
+            ThrottleMode.shaping())
         .mapAsyncUnordered(settings.maxConcurrentRequests(), this::send)
         .to(Sink.ignore())
         .run(materializer);
@@ -109,6 +111,15 @@ public final class CallProviderClient {
         .thenCompose(answer -> answer instanceof Final done
             ? CompletableFuture.completedFuture(done.result())
             : CompletableFuture.failedFuture(((Refused) answer).error()));
+  }
+
+  /**
+   * The throttle's burst: one, so that requests are evenly spaced, unless the rate allows more than one request per
+   * scheduler tick. Akka's throttle cannot wait less than a tick, so a burst of one would cap any higher rate near one
+   * request per tick (100 a second with the default 10 ms tick); the burst lets through what one tick's wait earned.
+   */
+  static int burst(int callsPerSecond, Duration tick) {
+    return (int) Math.max(1, Math.ceil(callsPerSecond * (tick.toNanos() / 1e9)));
   }
 
   /** Stops taking calls; requests already queued still go out. */

@@ -3,9 +3,12 @@ package io.sluice.orchestrator.provider;
 import akka.Done;
 import akka.actor.typed.ActorRef;
 import io.sluice.orchestrator.database.Database;
+import io.sluice.orchestrator.database.GroupCommit;
+import io.sluice.persistence.JdbcBatch;
 import io.sluice.persistence.provider.ProviderEventRow;
 import io.sluice.persistence.provider.ProviderEvents;
 import java.time.Clock;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -20,7 +23,10 @@ import org.slf4j.LoggerFactory;
  * whose consumer failed, or whose process crashed in between, stays unprocessed; {@link #redeliverUnprocessed} hands
  * such events over again, once, at start-up. The consumer must therefore tolerate seeing an event twice.
  *
- * <p>Each database step takes its own short permit; none is held while the consumer runs.
+ * <p>Each database step takes its own short permit; none is held while the consumer runs. Both writes are
+ * group-committed ({@link GroupCommit}): the events that arrive while a batch of them is being stored are stored
+ * together in the next one (one unit of work, one commit), and likewise for the processed stamps. A batch that fails
+ * fails each of its events: their senders are told to deliver them again.
  */
 final class ProviderEventInbox {
   private static final Logger log = LoggerFactory.getLogger(ProviderEventInbox.class);
@@ -31,6 +37,8 @@ final class ProviderEventInbox {
   private final Function<ProviderEvent, CompletionStage<Done>> consumer;
   private final ProviderEventJson json;
   private final Clock clock;
+  private final GroupCommit<ProviderEvents.Candidate, ProviderEvents.Recorded> records;
+  private final GroupCommit<String, Done> stamps;
 
   ProviderEventInbox(Database database, ActorRef<?> permitHolder,
       Function<ProviderEvent, CompletionStage<Done>> consumer, ProviderEventJson json, Clock clock) {
@@ -39,14 +47,18 @@ final class ProviderEventInbox {
     this.consumer = consumer;
     this.json = json;
     this.clock = clock;
+    this.records = new GroupCommit<>(events -> database.withConnection(permitHolder, OWNER, "record-events",
+        ProviderEvents.recordIfKnownAndNew(events)), JdbcBatch.DEFAULT_BATCH_SIZE);
+    this.stamps = new GroupCommit<>(eventIds -> database.withConnection(permitHolder, OWNER, "mark-processed",
+            ProviderEvents.markProcessed(eventIds, clock.instant()))
+        .thenApply(stamped -> Collections.nCopies(eventIds.size(), Done.getInstance())), JdbcBatch.DEFAULT_BATCH_SIZE);
   }
 
   /** Stores the event if it reports a call Sluice placed and was not stored before. */
   CompletionStage<ProviderEvents.Recorded> record(ProviderEvent event, String payload) {
     ProviderEventRow row = new ProviderEventRow(event.eventId(), event.callId(), event.campaignId(), event.leadId(),
         event.attempt(), event.status().name(), payload, clock.instant());
-    return database.withConnection(permitHolder, OWNER, "record-event",
-        ProviderEvents.recordIfKnownAndNew(row, event.idempotencyKey()));
+    return records.submit(new ProviderEvents.Candidate(row, event.idempotencyKey()));
   }
 
   /** Hands the stored event to the consumer, then stamps it processed; failures leave it for the next start-up. */
@@ -58,8 +70,7 @@ final class ProviderEventInbox {
       consumed = CompletableFuture.failedFuture(e);
     }
     return consumed
-        .thenCompose(done -> database.withConnection(permitHolder, OWNER, "mark-processed",
-            ProviderEvents.markProcessed(event.eventId(), clock.instant())))
+        .thenCompose(done -> stamps.submit(event.eventId()))
         .handle((marked, error) -> {
           if (error != null) {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause()

@@ -50,6 +50,34 @@ class CallProviderClientTest {
   }
 
   @Test
+  void theThrottleBurstsOnlyWhatOneSchedulerTickEarns() {
+    Duration tick = Duration.ofMillis(10);
+    assertEquals(1, CallProviderClient.burst(10, tick), "a low rate stays evenly spaced");
+    assertEquals(1, CallProviderClient.burst(100, tick));
+    assertEquals(2, CallProviderClient.burst(150, tick));
+    assertEquals(1000, CallProviderClient.burst(100_000, tick));
+  }
+
+  @Test
+  void aRateAboveOneCallPerSchedulerTickIsNotCappedAtTheTick() throws Exception {
+    SimulatedProvider provider = provider(Duration.ofMinutes(1), 1000, Duration.ofSeconds(1));
+    CallProviderClient client = new CallProviderClient(testKit.system(),
+        client(provider.url(), NO_CALLBACK, 5000, 0, 1000));
+    List<CompletionStage<PlaceCallResult>> placed = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      placed.add(client.placeCall(call("c-fast", VALID_NUMBER, NO_CALLBACK)));
+    }
+    for (CompletionStage<PlaceCallResult> result : placed) {
+      assertInstanceOf(PlaceCallResult.Placed.class, await(result));
+    }
+    List<Instant> times = provider.requestTimes();
+    Duration span = Duration.between(times.get(0), times.get(times.size() - 1));
+    // One request per 10 ms tick, the cap a burst of one would impose, needs at least 5 s for 500 requests.
+    assertTrue(span.compareTo(Duration.ofSeconds(3)) < 0, "500 requests at 5000/s took " + span);
+    provider.stop();
+  }
+
+  @Test
   void aLostAnswerIsRetriedUnderTheSameKeyAndPlacesOneCall() throws Exception {
     SimulatedProvider provider = provider(Duration.ofMillis(100), 10, Duration.ofSeconds(1));
     CallProviderClient client = new CallProviderClient(testKit.system(), client(provider.url(), NO_CALLBACK, 50, 3, 10));

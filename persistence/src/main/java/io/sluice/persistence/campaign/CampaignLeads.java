@@ -1,8 +1,9 @@
 package io.sluice.persistence.campaign;
 
-import io.sluice.persistence.Sql;
+import io.sluice.persistence.JdbcBatch;
 import io.sluice.persistence.JdbcQuery;
 import io.sluice.persistence.JdbcWork;
+import io.sluice.persistence.Sql;
 import io.sluice.protocols.campaign.CallOutcome;
 import io.sluice.protocols.campaign.HotLead;
 import java.sql.Connection;
@@ -101,55 +102,65 @@ public final class CampaignLeads {
   }
 
   /**
-   * Claims a PENDING lead for its next attempt: PENDING → DIALING, attempts + 1, the idempotency key stored for the
-   * provider call. Only if the lead is still PENDING with {@code attemptsSoFar} attempts (what the caller read), so
-   * of two concurrent claims exactly one wins. If the number is on the workspace's do-not-call list the lead is made
-   * FINAL with outcome DO_NOT_CALL instead. Run it in its own unit of work, before placing the call. Claiming again
-   * what this very attempt already claimed (the same key: a campaign resuming after a crash) answers CLAIMED and
-   * changes nothing.
+   * Claims PENDING leads for their next attempts, all in one JDBC batch: PENDING → DIALING, attempts + 1, the
+   * idempotency key stored for the provider call. A lead is claimed only if it is still PENDING with {@code attempt -
+   * 1} attempts (what the caller read), so of two concurrent claims exactly one wins. If the number is on the
+   * workspace's do-not-call list the lead is made FINAL with outcome DO_NOT_CALL instead. Run it in its own unit of
+   * work, before placing the calls. Claiming again what this very attempt already claimed (the same key: a campaign
+   * resuming after a crash) answers CLAIMED and changes nothing. Answers each lead's result, by lead id.
    */
-  public static JdbcWork<ClaimResult> claim(String campaignId, long leadId, String workspaceId, int attemptsSoFar,
-      String idempotencyKey, Instant now) {
+  public static JdbcWork<Map<Long, ClaimResult>> claim(String campaignId, String workspaceId, List<LeadClaim> claims,
+      Instant now) {
+    JdbcBatch<LeadClaim> dial = JdbcBatch.of("UPDATE campaign_lead SET state = 'DIALING',"
+        + " attempts = attempts + 1, idempotency_key = ?, next_attempt_at = NULL, updated_at = ?"
+        + " WHERE campaign_id = ? AND lead_id = ? AND state = 'PENDING' AND attempts = ?"
+        + " AND NOT EXISTS (" + NOT_ON_DNC + ")", (claim, update) -> {
+          update.setString(1, claim.idempotencyKey());
+          Sql.setInstant(update, 2, now);
+          update.setString(3, campaignId);
+          update.setLong(4, claim.leadId());
+          update.setInt(5, claim.attempt() - 1);
+          update.setString(6, workspaceId);
+        });
+    JdbcBatch<LeadClaim> refuse = JdbcBatch.of("UPDATE campaign_lead SET state = 'FINAL',"
+        + " last_outcome = 'DO_NOT_CALL', next_attempt_at = NULL, updated_at = ?"
+        + " WHERE campaign_id = ? AND lead_id = ? AND state = 'PENDING' AND attempts = ?"
+        + " AND EXISTS (" + NOT_ON_DNC + ")", (claim, update) -> {
+          Sql.setInstant(update, 1, now);
+          update.setString(2, campaignId);
+          update.setLong(3, claim.leadId());
+          update.setInt(4, claim.attempt() - 1);
+          update.setString(5, workspaceId);
+        });
     return connection -> {
-      if (alreadyClaimed(connection, campaignId, leadId, attemptsSoFar + 1, idempotencyKey)) {
-        return ClaimResult.CLAIMED;
-      }
-      try (PreparedStatement update = connection.prepareStatement("UPDATE campaign_lead SET state = 'DIALING',"
-          + " attempts = attempts + 1, idempotency_key = ?, next_attempt_at = NULL, updated_at = ?"
-          + " WHERE campaign_id = ? AND lead_id = ? AND state = 'PENDING' AND attempts = ?"
-          + " AND NOT EXISTS (" + NOT_ON_DNC + ")")) {
-        update.setString(1, idempotencyKey);
-        Sql.setInstant(update, 2, now);
-        update.setString(3, campaignId);
-        update.setLong(4, leadId);
-        update.setInt(5, attemptsSoFar);
-        update.setString(6, workspaceId);
-        if (update.executeUpdate() == 1) {
-          return ClaimResult.CLAIMED;
+      Map<Long, ClaimResult> results = new LinkedHashMap<>();
+      int[] dialled = dial.over(claims).run(connection);
+      // What the claim did not take is already this attempt's (a resumed campaign), on the list, or someone else's.
+      List<LeadClaim> missed = new ArrayList<>();
+      for (int i = 0; i < claims.size(); i++) {
+        LeadClaim claim = claims.get(i);
+        if (dialled[i] == 1 || alreadyClaimed(connection, campaignId, claim)) {
+          results.put(claim.leadId(), ClaimResult.CLAIMED);
+        } else {
+          missed.add(claim);
         }
       }
-      try (PreparedStatement refuse = connection.prepareStatement("UPDATE campaign_lead SET state = 'FINAL',"
-          + " last_outcome = 'DO_NOT_CALL', next_attempt_at = NULL, updated_at = ?"
-          + " WHERE campaign_id = ? AND lead_id = ? AND state = 'PENDING' AND attempts = ?"
-          + " AND EXISTS (" + NOT_ON_DNC + ")")) {
-        Sql.setInstant(refuse, 1, now);
-        refuse.setString(2, campaignId);
-        refuse.setLong(3, leadId);
-        refuse.setInt(4, attemptsSoFar);
-        refuse.setString(5, workspaceId);
-        return refuse.executeUpdate() == 1 ? ClaimResult.DO_NOT_CALL : ClaimResult.NOT_CLAIMABLE;
+      int[] refused = refuse.over(missed).run(connection);
+      for (int i = 0; i < missed.size(); i++) {
+        results.put(missed.get(i).leadId(), refused[i] == 1 ? ClaimResult.DO_NOT_CALL : ClaimResult.NOT_CLAIMABLE);
       }
+      return results;
     };
   }
 
-  private static boolean alreadyClaimed(Connection connection, String campaignId, long leadId, int attempt,
-      String idempotencyKey) throws SQLException {
+  private static boolean alreadyClaimed(Connection connection, String campaignId, LeadClaim claim)
+      throws SQLException {
     try (PreparedStatement select = connection.prepareStatement("SELECT 1 FROM campaign_lead WHERE campaign_id = ?"
         + " AND lead_id = ? AND state = 'DIALING' AND attempts = ? AND idempotency_key = ?")) {
       select.setString(1, campaignId);
-      select.setLong(2, leadId);
-      select.setInt(3, attempt);
-      select.setString(4, idempotencyKey);
+      select.setLong(2, claim.leadId());
+      select.setInt(3, claim.attempt());
+      select.setString(4, claim.idempotencyKey());
       try (ResultSet row = select.executeQuery()) {
         return row.next();
       }
@@ -190,32 +201,30 @@ public final class CampaignLeads {
   }
 
   /**
-   * Records how attempt {@code attempt} ended: back to PENDING at {@link OutcomeUpdate#retryAt()}, or FINAL when it
-   * is null. Only while the lead is DIALING that very attempt, so a duplicate or late report changes nothing and
-   * answers false.
+   * Records how the attempts ended, all in one JDBC batch: each lead back to PENDING at {@link
+   * OutcomeUpdate#retryAt()}, or FINAL when it is null. Each only while its lead is DIALING that very attempt, so a
+   * duplicate or late report changes nothing. Answers, in order, whether each took effect.
    */
-  public static JdbcWork<Boolean> recordOutcome(String campaignId, long leadId, int attempt, OutcomeUpdate outcome,
-      Instant now) {
-    return connection -> {
-      try (PreparedStatement update = connection.prepareStatement("UPDATE campaign_lead SET state = ?,"
-          + " next_attempt_at = ?, last_outcome = ?, score = ?, classification = ?, summary = ?, hot = ?,"
-          + " call_id = ?, updated_at = ?"
-          + " WHERE campaign_id = ? AND lead_id = ? AND state = 'DIALING' AND attempts = ?")) {
-        update.setString(1, (outcome.retryAt() == null ? LeadState.FINAL : LeadState.PENDING).name());
-        Sql.setInstant(update, 2, outcome.retryAt());
-        update.setString(3, outcome.outcome().name());
-        Sql.setNullableInt(update, 4, outcome.score());
-        update.setString(5, outcome.classification());
-        update.setString(6, outcome.summary());
-        update.setBoolean(7, outcome.hot());
-        update.setString(8, outcome.callId());
-        Sql.setInstant(update, 9, now);
-        update.setString(10, campaignId);
-        update.setLong(11, leadId);
-        update.setInt(12, attempt);
-        return update.executeUpdate() == 1;
-      }
-    };
+  public static JdbcWork<List<Boolean>> recordOutcomes(String campaignId, List<LeadOutcome> outcomes, Instant now) {
+    JdbcBatch<LeadOutcome> record = JdbcBatch.of("UPDATE campaign_lead SET state = ?,"
+        + " next_attempt_at = ?, last_outcome = ?, score = ?, classification = ?, summary = ?, hot = ?,"
+        + " call_id = ?, updated_at = ?"
+        + " WHERE campaign_id = ? AND lead_id = ? AND state = 'DIALING' AND attempts = ?", (ended, update) -> {
+          OutcomeUpdate outcome = ended.update();
+          update.setString(1, (outcome.retryAt() == null ? LeadState.FINAL : LeadState.PENDING).name());
+          Sql.setInstant(update, 2, outcome.retryAt());
+          update.setString(3, outcome.outcome().name());
+          Sql.setNullableInt(update, 4, outcome.score());
+          update.setString(5, outcome.classification());
+          update.setString(6, outcome.summary());
+          update.setBoolean(7, outcome.hot());
+          update.setString(8, outcome.callId());
+          Sql.setInstant(update, 9, now);
+          update.setString(10, campaignId);
+          update.setLong(11, ended.leadId());
+          update.setInt(12, ended.attempt());
+        });
+    return connection -> Arrays.stream(record.over(outcomes).run(connection)).mapToObj(count -> count == 1).toList();
   }
 
   /** Moves a PENDING lead's next attempt (to a window's opening, say); false if the lead is not PENDING. */

@@ -1,5 +1,6 @@
 package io.sluice.persistence.provider;
 
+import io.sluice.persistence.JdbcBatch;
 import io.sluice.persistence.JdbcWork;
 import io.sluice.persistence.UniqueInsert;
 import java.sql.PreparedStatement;
@@ -8,6 +9,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -25,6 +27,23 @@ public final class ProviderEvents {
     DUPLICATE,
     /** No lead attempt of that campaign was placed under the event's idempotency key: nothing stored. */
     UNKNOWN_CALL
+  }
+
+  /** An event to store if it reports a call placed under {@code idempotencyKey}. */
+  public record Candidate(ProviderEventRow row, String idempotencyKey) {}
+
+  /**
+   * {@link #recordIfKnownAndNew(ProviderEventRow, String)} for each event, in order, all in one unit of work: many
+   * events, one commit. Answers what was done with each.
+   */
+  public static JdbcWork<List<Recorded>> recordIfKnownAndNew(List<Candidate> events) {
+    return connection -> {
+      List<Recorded> recorded = new ArrayList<>(events.size());
+      for (Candidate event : events) {
+        recorded.add(recordIfKnownAndNew(event.row(), event.idempotencyKey()).run(connection));
+      }
+      return recorded;
+    };
   }
 
   /**
@@ -76,16 +95,17 @@ public final class ProviderEvents {
     };
   }
 
-  /** Stamps the event as taken by the campaign side; answers the rows changed (0 if already stamped or unknown). */
-  public static JdbcWork<Integer> markProcessed(String eventId, Instant at) {
-    return connection -> {
-      try (PreparedStatement update = connection.prepareStatement(
-          "UPDATE provider_event SET processed_at = ? WHERE event_id = ? AND processed_at IS NULL")) {
-        update.setObject(1, utc(at));
-        update.setString(2, eventId);
-        return update.executeUpdate();
-      }
-    };
+  /**
+   * Stamps the events as taken by the campaign side, in one JDBC batch; answers the rows changed (an event already
+   * stamped, or unknown, counts 0).
+   */
+  public static JdbcWork<Integer> markProcessed(List<String> eventIds, Instant at) {
+    JdbcBatch<String> stamp = JdbcBatch.of(
+        "UPDATE provider_event SET processed_at = ? WHERE event_id = ? AND processed_at IS NULL", (eventId, update) -> {
+          update.setObject(1, utc(at));
+          update.setString(2, eventId);
+        });
+    return connection -> Arrays.stream(stamp.over(eventIds).run(connection)).sum();
   }
 
   /** The oldest {@code limit} events stored but never processed, oldest first. */

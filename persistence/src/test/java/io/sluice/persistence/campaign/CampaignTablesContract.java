@@ -76,6 +76,19 @@ abstract class CampaignTablesContract {
     return leads;
   }
 
+  /** One lead's claim through the batch claim, as {@code attemptsSoFar} and {@code key} would have it. */
+  JdbcWork<ClaimResult> claim(long leadId, int attemptsSoFar, String key) {
+    JdbcWork<Map<Long, ClaimResult>> claim = CampaignLeads.claim(campaign, workspace,
+        List.of(new LeadClaim(leadId, attemptsSoFar + 1, key)), T0);
+    return connection -> claim.run(connection).get(leadId);
+  }
+
+  JdbcWork<Boolean> recordOutcome(long leadId, int attempt, OutcomeUpdate outcome) {
+    JdbcWork<List<Boolean>> record = CampaignLeads.recordOutcomes(campaign,
+        List.of(new LeadOutcome(leadId, attempt, outcome)), T0);
+    return connection -> record.run(connection).get(0);
+  }
+
   LeadRow only(long leadId) throws SQLException {
     return run(CampaignLeads.list(campaign, Optional.empty(), Optional.empty(), leadId - 1, 1)).get(0);
   }
@@ -115,33 +128,33 @@ abstract class CampaignTablesContract {
     assertEquals(Optional.of(T0.plusSeconds(300)), run(CampaignLeads.earliestDue(campaign)));
     // A lead being dialled is not waiting for anything.
     run(CampaignLeads.reschedule(campaign, 3, T0, T0));
-    run(CampaignLeads.claim(campaign, 3, workspace, 0, "k-3-1", T0));
+    run(claim(3, 0, "k-3-1"));
     assertEquals(Optional.of(T0.plusSeconds(600)), run(CampaignLeads.earliestDue(campaign)));
   }
 
   @Test
   void aClaimedAttemptEndsOnceAndRetriesUntilFinal() throws SQLException {
     run(CampaignLeads.insert(campaign, leads(1), 10, T0, T0));
-    assertEquals(ClaimResult.NOT_CLAIMABLE, run(CampaignLeads.claim(campaign, 1, workspace, 1, "stale", T0)),
+    assertEquals(ClaimResult.NOT_CLAIMABLE, run(claim(1, 1, "stale")),
         "the caller saw a different attempt count");
-    assertEquals(ClaimResult.CLAIMED, run(CampaignLeads.claim(campaign, 1, workspace, 0, "k-1-1", T0)));
+    assertEquals(ClaimResult.CLAIMED, run(claim(1, 0, "k-1-1")));
     LeadRow dialing = only(1);
     assertEquals(LeadState.DIALING, dialing.state());
     assertEquals(1, dialing.attempts());
     assertEquals("k-1-1", dialing.idempotencyKey());
     assertNull(dialing.nextAttemptAt());
-    assertEquals(ClaimResult.CLAIMED, run(CampaignLeads.claim(campaign, 1, workspace, 0, "k-1-1", T0)),
+    assertEquals(ClaimResult.CLAIMED, run(claim(1, 0, "k-1-1")),
         "the same attempt claimed again under its own key (a campaign resuming after a crash)");
     assertEquals(1, only(1).attempts(), "claiming again changed nothing");
-    assertEquals(ClaimResult.NOT_CLAIMABLE, run(CampaignLeads.claim(campaign, 1, workspace, 0, "other-key", T0)),
+    assertEquals(ClaimResult.NOT_CLAIMABLE, run(claim(1, 0, "other-key")),
         "another claimer of the same attempt loses");
     assertEquals(List.of(1L), run(CampaignLeads.dialing(campaign)).stream().map(LeadRow::leadId).toList());
 
     Instant retryAt = T0.plus(Duration.ofHours(2));
     OutcomeUpdate busy = OutcomeUpdate.unscored(CallOutcome.BUSY, retryAt, "call-1");
-    assertFalse(run(CampaignLeads.recordOutcome(campaign, 1, 2, busy, T0)), "not the attempt in progress");
-    assertTrue(run(CampaignLeads.recordOutcome(campaign, 1, 1, busy, T0)));
-    assertFalse(run(CampaignLeads.recordOutcome(campaign, 1, 1, busy, T0)), "a redelivered report changes nothing");
+    assertFalse(run(recordOutcome(1, 2, busy)), "not the attempt in progress");
+    assertTrue(run(recordOutcome(1, 1, busy)));
+    assertFalse(run(recordOutcome(1, 1, busy)), "a redelivered report changes nothing");
     LeadRow pending = only(1);
     assertEquals(LeadState.PENDING, pending.state());
     assertEquals(retryAt, pending.nextAttemptAt());
@@ -149,10 +162,10 @@ abstract class CampaignTablesContract {
     assertEquals("call-1", pending.callId());
     assertEquals(List.of(), run(CampaignLeads.dialing(campaign)));
 
-    assertEquals(ClaimResult.CLAIMED, run(CampaignLeads.claim(campaign, 1, workspace, 1, "k-1-2", T0)));
+    assertEquals(ClaimResult.CLAIMED, run(claim(1, 1, "k-1-2")));
     OutcomeUpdate answered = new OutcomeUpdate(CallOutcome.ANSWERED, null, 91, "interested", "wants a demo", true,
         "call-2");
-    assertTrue(run(CampaignLeads.recordOutcome(campaign, 1, 2, answered, T0)));
+    assertTrue(run(recordOutcome(1, 2, answered)));
     LeadRow done = only(1);
     assertEquals(LeadState.FINAL, done.state());
     assertEquals(2, done.attempts());
@@ -160,7 +173,37 @@ abstract class CampaignTablesContract {
     assertEquals("interested", done.classification());
     assertTrue(done.hot());
     assertFalse(run(CampaignLeads.reschedule(campaign, 1, T0, T0)), "a final lead is not rescheduled");
-    assertEquals(ClaimResult.NOT_CLAIMABLE, run(CampaignLeads.claim(campaign, 1, workspace, 2, "k-1-3", T0)));
+    assertEquals(ClaimResult.NOT_CLAIMABLE, run(claim(1, 2, "k-1-3")));
+  }
+
+  @Test
+  void oneBatchClaimsAndSettlesManyLeadsEachByItsOwnRule() throws SQLException {
+    run(CampaignLeads.insert(campaign, leads(5), 10, T0, T0));
+    run(DoNotCallList.add(workspace, "+17752340004", "asked", T0));
+    run(claim(2, 0, "k-2-1"));
+    assertEquals(Map.of(1L, ClaimResult.CLAIMED, 2L, ClaimResult.CLAIMED, 3L, ClaimResult.NOT_CLAIMABLE,
+            4L, ClaimResult.DO_NOT_CALL, 5L, ClaimResult.CLAIMED),
+        run(CampaignLeads.claim(campaign, workspace, List.of(new LeadClaim(1, 1, "k-1-1"),
+            new LeadClaim(2, 1, "k-2-1"), new LeadClaim(3, 2, "stale"), new LeadClaim(4, 1, "k-4-1"),
+            new LeadClaim(5, 1, "k-5-1")), T0)),
+        "new, already this attempt's, a stale attempt count, on the list, new");
+    assertEquals(List.of(1L, 2L, 5L), ids(run(CampaignLeads.dialing(campaign))));
+    assertEquals("k-5-1", only(5).idempotencyKey());
+
+    Instant retryAt = T0.plusSeconds(3600);
+    assertEquals(List.of(true, false, true, false),
+        run(CampaignLeads.recordOutcomes(campaign, List.of(
+            new LeadOutcome(1, 1, OutcomeUpdate.unscored(CallOutcome.BUSY, retryAt, "c1")),
+            new LeadOutcome(2, 2, OutcomeUpdate.unscored(CallOutcome.BUSY, retryAt, "c2")),
+            new LeadOutcome(5, 1, new OutcomeUpdate(CallOutcome.ANSWERED, null, 90, null, "s5", true, "c5")),
+            new LeadOutcome(3, 1, OutcomeUpdate.unscored(CallOutcome.BUSY, retryAt, "c3"))), T0)),
+        "applied, not the attempt in progress, applied, never claimed");
+    assertEquals(LeadState.PENDING, only(1).state());
+    assertEquals(retryAt, only(1).nextAttemptAt());
+    assertEquals(LeadState.DIALING, only(2).state());
+    assertEquals(LeadState.FINAL, only(5).state());
+    assertEquals(90, only(5).score());
+    assertEquals(Map.of(), run(CampaignLeads.claim(campaign, workspace, List.of(), T0)), "an empty batch");
   }
 
   @Test
@@ -177,7 +220,7 @@ abstract class CampaignTablesContract {
           try (Connection connection = connect()) {
             ready.countDown();
             ready.await();
-            return runOn(connection, CampaignLeads.claim(campaign, 1, workspace, 0, key, T0), true);
+            return runOn(connection, claim(1, 0, key), true);
           }
         }));
       }
@@ -197,10 +240,10 @@ abstract class CampaignTablesContract {
   void aClaimWaitingOnAnUncommittedClaimLosesOnceItCommits() throws Exception {
     run(CampaignLeads.insert(campaign, leads(1), 10, T0, T0));
     try (Connection first = connect(); Connection second = connect()) {
-      assertEquals(ClaimResult.CLAIMED, runOn(first, CampaignLeads.claim(campaign, 1, workspace, 0, "a", T0), false));
+      assertEquals(ClaimResult.CLAIMED, runOn(first, claim(1, 0, "a"), false));
       CompletableFuture<ClaimResult> racing = CompletableFuture.supplyAsync(() -> {
         try {
-          return runOn(second, CampaignLeads.claim(campaign, 1, workspace, 0, "b", T0), true);
+          return runOn(second, claim(1, 0, "b"), true);
         } catch (SQLException e) {
           throw new IllegalStateException(e);
         }
@@ -217,16 +260,16 @@ abstract class CampaignTablesContract {
   void aNumberOnTheWorkspacesDoNotCallListIsNeverClaimed() throws SQLException {
     run(CampaignLeads.insert(campaign, leads(2), 10, T0, T0));
     run(DoNotCallList.add("other-" + workspace, "+17752340002", "another workspace's list", T0));
-    assertEquals(ClaimResult.CLAIMED, run(CampaignLeads.claim(campaign, 2, workspace, 0, "k-2-1", T0)),
+    assertEquals(ClaimResult.CLAIMED, run(claim(2, 0, "k-2-1")),
         "another workspace's entry does not apply");
     // Added after the campaign was created: still honoured at dial time.
     assertTrue(run(DoNotCallList.add(workspace, "+17752340001", "asked on the phone", T0)));
-    assertEquals(ClaimResult.DO_NOT_CALL, run(CampaignLeads.claim(campaign, 1, workspace, 0, "k-1-1", T0)));
+    assertEquals(ClaimResult.DO_NOT_CALL, run(claim(1, 0, "k-1-1")));
     LeadRow refused = only(1);
     assertEquals(LeadState.FINAL, refused.state());
     assertEquals(CallOutcome.DO_NOT_CALL, refused.lastOutcome());
     assertEquals(0, refused.attempts());
-    assertEquals(ClaimResult.NOT_CLAIMABLE, run(CampaignLeads.claim(campaign, 1, workspace, 0, "k-1-1", T0)));
+    assertEquals(ClaimResult.NOT_CLAIMABLE, run(claim(1, 0, "k-1-1")));
   }
 
   @Test
@@ -237,7 +280,7 @@ abstract class CampaignTablesContract {
     finish(3, new OutcomeUpdate(CallOutcome.ANSWERED, null, 20, "not-interested", "s3", false, "c3"));
     finish(4, OutcomeUpdate.unscored(CallOutcome.NO_ANSWER, T0.plusSeconds(3600), "c4"));
     finish(5, new OutcomeUpdate(CallOutcome.ANSWERED, null, 80, "callback", "s5", true, "c5"));
-    run(CampaignLeads.claim(campaign, 6, workspace, 0, "k6", T0));
+    run(claim(6, 0, "k6"));
 
     assertEquals(Map.of(LeadState.PENDING, 1L, LeadState.DIALING, 1L, LeadState.FINAL, 4L),
         run(CampaignLeads.countByState(campaign)));
@@ -265,8 +308,8 @@ abstract class CampaignTablesContract {
   }
 
   private void finish(long leadId, OutcomeUpdate outcome) throws SQLException {
-    assertEquals(ClaimResult.CLAIMED, run(CampaignLeads.claim(campaign, leadId, workspace, 0, "k" + leadId, T0)));
-    assertTrue(run(CampaignLeads.recordOutcome(campaign, leadId, 1, outcome, T0)));
+    assertEquals(ClaimResult.CLAIMED, run(claim(leadId, 0, "k" + leadId)));
+    assertTrue(run(recordOutcome(leadId, 1, outcome)));
   }
 
   private static List<Long> ids(List<LeadRow> rows) {
