@@ -83,7 +83,7 @@ final class WebhookSink implements AutoCloseable {
       return;
     }
     try {
-      int sequence = json.readTree(body).path("seq").asInt(-1);
+      int sequence = json.readTree(body).path("data").path("seq").asInt(-1);
       if (sequence >= 0 && sequence < arrivals.length()) {
         arrivals.compareAndSet(sequence, 0, now);
       }

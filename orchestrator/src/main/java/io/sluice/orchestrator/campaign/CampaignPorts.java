@@ -15,6 +15,7 @@ import java.util.function.Consumer;
  * @param refiner the classifier, when one is configured
  * @param slotMaxWait how long a dial waits for a call slot before it is withdrawn and retried later
  * @param retryLater how long a withdrawn dial waits before it is due again
+ * @param callEvents where settled calls are published ({@code call.completed}, {@code lead.hot})
  */
 public record CampaignPorts(
     LeadBook leads,
@@ -26,4 +27,5 @@ public record CampaignPorts(
     Consumer<Duration> throttleCalls,
     Clock clock,
     Duration slotMaxWait,
-    Duration retryLater) {}
+    Duration retryLater,
+    CallEvents callEvents) {}

@@ -136,7 +136,8 @@ public final class CampaignService {
     CampaignPorts ports = new CampaignPorts(new LeadTable(database, clock),
         new ProviderCallPlacer(providerClient, mapper, callbackUrl::join), refiner,
         new PublishedCompletions(events, new EmailedSummaries(emailer, database)), new LocalWindowClock(QuietHours.from(campaigns)), slotSupervisor,
-        callSlots::throttled, clock, campaigns.callSlotWait(), campaigns.retryLater());
+        callSlots::throttled, clock, campaigns.callSlotWait(), campaigns.retryLater(),
+        new PublishedCallEvents(events));
     Campaign.init(system, ports);
 
     StandardWebhooks verifier = new StandardWebhooks(provider.webhookSecret(), provider.timestampTolerance(), clock);

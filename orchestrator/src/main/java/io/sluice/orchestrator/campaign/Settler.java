@@ -21,8 +21,8 @@ import org.slf4j.Logger;
 
 /**
  * A campaign's settling: takes each attempt's end — the provider's report (its score refined by the classifier, no
- * database permit held meanwhile), or a dial that ended without one — writes it to the lead table, then records it in
- * the journal, and only then answers the report.
+ * database permit held meanwhile), or a dial that ended without one — writes it to the lead table, publishes its
+ * webhook events ({@link CallEvents}), then records it in the journal, and only then answers the report.
  *
  * <p>Settlements are written in group commits. While one batch is being written, the settlements that arrive wait;
  * when it is written, the next batch (everything that waited) goes to the database at once, and the written batch is
@@ -47,6 +47,8 @@ final class Settler {
   record Refined(ReportOutcome command, LeadToDial lead, Refinement refinement, Throwable failure) implements Step {}
 
   record BatchWritten(List<Pending> batch, Throwable failure) implements Step {}
+
+  record BatchPublished(List<Pending> batch, Throwable failure) implements Step {}
 
   /**
    * One settlement waiting for its batch.
@@ -101,6 +103,8 @@ final class Settler {
       return onRefined(state, refined);
     } else if (step instanceof BatchWritten written) {
       return onBatchWritten(state, written);
+    } else if (step instanceof BatchPublished published) {
+      return onBatchPublished(state, published);
     }
     return effects.get().noReply();
   }
@@ -211,6 +215,21 @@ final class Settler {
       batch.forEach(pending -> settling.remove(pending.settlement().leadId()));
       log.warn("campaign {}: {} settlement(s) not written ({}); their reports stay unprocessed", campaignId,
           batch.size(), written.failure().toString());
+      return effects.get().noReply();
+    }
+    context.pipeToSelf(ports.callEvents().settled(state.terms().workspaceId(), campaignId,
+            batch.stream().map(Pending::settlement).toList()),
+        (done, failure) -> new BatchPublished(batch, failure));
+    return effects.get().noReply();
+  }
+
+  /** The batch's webhook events are stored: now it is journaled and its reports answered. */
+  private ReplyEffect<CampaignEvent, CampaignState> onBatchPublished(CampaignState state, BatchPublished published) {
+    List<Pending> batch = published.batch();
+    if (published.failure() != null) {
+      batch.forEach(pending -> settling.remove(pending.settlement().leadId()));
+      log.warn("campaign {}: the webhook events of {} settlement(s) not published ({}); their reports stay"
+          + " unprocessed", campaignId, batch.size(), published.failure().toString());
       return effects.get().noReply();
     }
     List<CampaignEvent> recorded = batch.stream().map(Pending::settlement)

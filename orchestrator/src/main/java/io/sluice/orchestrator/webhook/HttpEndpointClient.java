@@ -88,10 +88,10 @@ public final class HttpEndpointClient implements EndpointClient {
     } catch (URISyntaxException e) {
       return CompletableFuture.completedFuture(outcome(Kind.REFUSED, 0, started, "", "the URL is not valid"));
     }
+    String body = WebhookBody.of(message);
     String signature;
     try {
-      signature = StandardWebhooks.sign(endpoint.secrets(), message.messageId(), timestamp.getEpochSecond(),
-          message.payload());
+      signature = StandardWebhooks.sign(endpoint.secrets(), message.messageId(), timestamp.getEpochSecond(), body);
     } catch (IllegalArgumentException e) {
       return CompletableFuture.completedFuture(outcome(Kind.FAILED, 0, started, "",
           "cannot sign: " + e.getMessage()));
@@ -103,13 +103,13 @@ public final class HttpEndpointClient implements EndpointClient {
         .thenApplyAsync(guard::refusal, resolving)
         .thenCompose(refusal -> refusal.isPresent()
             ? CompletableFuture.completedFuture(outcome(Kind.REFUSED, 0, started, "", refusal.get()))
-            : exchange(endpoint, message, timestamp, signature, started))
+            : exchange(endpoint, message, body, timestamp, signature, started))
         .whenComplete((outcome, error) -> attempt.complete(error == null ? outcome : failure(error, started)));
     return attempt.orTimeout(attemptTimeout.toMillis(), TimeUnit.MILLISECONDS)
         .exceptionally(error -> failure(error, started));
   }
 
-  private CompletionStage<AttemptOutcome> exchange(EndpointConfig endpoint, OutboundMessage message,
+  private CompletionStage<AttemptOutcome> exchange(EndpointConfig endpoint, OutboundMessage message, String body,
       Instant timestamp, String signature, long started) {
     HttpRequest request;
     try {
@@ -124,7 +124,7 @@ public final class HttpEndpointClient implements EndpointClient {
         .addHeader(RawHeader.create(StandardWebhooks.TIMESTAMP_HEADER, Long.toString(timestamp.getEpochSecond())))
         .addHeader(RawHeader.create(StandardWebhooks.SIGNATURE_HEADER, signature))
         .addHeader(UserAgent.create(USER_AGENT))
-        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, message.payload()));
+        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, body));
     EndpointPools.Pool pool = pools.of(endpoint);
     return http.singleRequest(request, http.defaultClientHttpsContext(), pool.settings(), system.classicSystem().log())
         .thenCompose(response -> prefix(response, started)

@@ -182,7 +182,8 @@ class CampaignBatchingTest {
     return new CampaignPorts(book, placer, Optional.empty(),
         completed -> CompletableFuture.completedFuture(Done.getInstance()),
         (now, zones, windows) -> Optional.of(now), slots, retryAfter -> { }, Clock.systemUTC(),
-        Duration.ofMinutes(1), Duration.ofMinutes(1));
+        Duration.ofMinutes(1), Duration.ofMinutes(1),
+        (workspaceId, campaignId, settlements) -> CompletableFuture.completedFuture(Done.getInstance()));
   }
 
   /** Call slots without a limit: every request granted at once. */

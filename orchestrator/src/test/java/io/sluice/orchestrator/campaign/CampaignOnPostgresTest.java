@@ -1,10 +1,12 @@
 package io.sluice.orchestrator.campaign;
 
+import static akka.http.javadsl.server.Directives.complete;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.http.javadsl.model.StatusCodes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.icegreen.greenmail.util.GreenMail;
@@ -16,6 +18,7 @@ import io.sluice.orchestrator.TestDatabase;
 import io.sluice.orchestrator.classifier.SimulatedClassifier;
 import io.sluice.orchestrator.provider.SimulatedProvider;
 import io.sluice.orchestrator.signing.StandardWebhooks;
+import io.sluice.orchestrator.webhook.WebhookReceiver;
 import io.sluice.protocols.campaign.CallOutcome;
 import jakarta.mail.BodyPart;
 import jakarta.mail.Multipart;
@@ -116,9 +119,11 @@ class CampaignOnPostgresTest {
             Map.entry("sluice.email.smtp.port", Integer.toString(greenMail.getSmtp().getPort())),
             Map.entry("sluice.email.smtp.starttls", "false"),
             Map.entry("sluice.email.spool-dir", data.resolve("spool").toString()),
-            Map.entry("sluice.email.outbox-dir", data.resolve("outbox").toString())))
+            Map.entry("sluice.email.outbox-dir", data.resolve("outbox").toString()),
+            Map.entry("sluice.webhooks.allow-addresses", "127.0.0.0/8")))
         .withFallback(ConfigFactory.load()));
     api = new CampaignApi(sluice.httpAddress().getPort()).inNewWorkspace(ADMIN_KEY);
+    receiver = new WebhookReceiver(peers.system()).on(EVENTS_PATH, () -> complete(StatusCodes.OK));
   }
 
   @AfterAll
@@ -129,13 +134,22 @@ class CampaignOnPostgresTest {
     if (provider != null) {
       provider.stop();
     }
+    if (receiver != null) {
+      receiver.close();
+    }
     peers.shutdownTestKit();
     greenMail.stop();
   }
 
+  private static final String EVENTS_PATH = "/campaign-events";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static WebhookReceiver receiver;
+
   @Test
   @Order(1)
   void aCampaignCompletesAndMailsExactlyItsHotLeadsOnce() throws Exception {
+    String secret = api.send("POST", "/v1/webhooks/endpoints", Map.of("url", receiver.url(EVENTS_PATH),
+        "eventTypes", List.of("campaign.completed", "call.completed", "lead.hot")), 201).path("secret").asText();
     JsonNode created = api.create(CampaignApi.daytimeCampaign(12, 3, OWNER));
     String campaignId = created.path("campaignId").asText();
     assertEquals("DRAFT", created.path("status").asText());
@@ -161,6 +175,47 @@ class CampaignOnPostgresTest {
 
     provider.keysByLeadAttempt().forEach((attempt, keys) -> assertEquals(1, keys.size(), attempt + ": " + keys));
     assertTrue(classifier.requests() > 0, "the classifier refined the answered calls");
+    assertCampaignEventsDelivered(campaignId, done, hotInDatabase, secret);
+  }
+
+  /**
+   * The campaign's own webhook events reached a subscribed receiver, signed: one {@code call.completed} per call
+   * attempt, one {@code lead.hot} per hot lead, one {@code campaign.completed}.
+   */
+  private static void assertCampaignEventsDelivered(String campaignId, JsonNode done, Set<String> hotLeads,
+      String secret) throws Exception {
+    long calls = 0;
+    for (JsonNode count : done.path("outcomes")) {
+      calls += count.asLong();
+    }
+    long expected = calls + hotLeads.size() + 1;
+    java.time.Instant deadline = java.time.Instant.now().plusSeconds(30);
+    while (eventsOf(campaignId).size() < expected && java.time.Instant.now().isBefore(deadline)) {
+      Thread.sleep(200);
+    }
+    Map<String, List<JsonNode>> byType = new java.util.HashMap<>();
+    StandardWebhooks verifier = new StandardWebhooks(secret);
+    Set<String> messageIds = new java.util.HashSet<>();
+    for (WebhookReceiver.Received request : receiver.received()) {
+      JsonNode body = JSON.readTree(request.body());
+      if (!campaignId.equals(body.path("data").path("campaignId").asText())) {
+        continue;
+      }
+      verifier.verify(request.header("webhook-id"), request.header("webhook-timestamp"),
+          request.header("webhook-signature"), request.body());
+      assertTrue(messageIds.add(request.header("webhook-id")), "delivered once: " + request.body());
+      byType.computeIfAbsent(body.path("type").asText(), type -> new ArrayList<>()).add(body.path("data"));
+    }
+    assertEquals(calls, byType.getOrDefault("call.completed", List.of()).size(), "call.completed per attempt");
+    assertEquals(hotLeads, byType.getOrDefault("lead.hot", List.of()).stream()
+        .map(data -> data.path("leadId").asText()).collect(java.util.stream.Collectors.toSet()), "lead.hot");
+    List<JsonNode> completed = byType.getOrDefault("campaign.completed", List.of());
+    assertEquals(1, completed.size(), "campaign.completed once");
+    assertEquals(done.path("leadCount").asLong(), completed.get(0).path("leadCount").asLong());
+  }
+
+  private static List<WebhookReceiver.Received> eventsOf(String campaignId) {
+    return receiver.received().stream().filter(request -> request.body().contains(campaignId)).toList();
   }
 
   @Test

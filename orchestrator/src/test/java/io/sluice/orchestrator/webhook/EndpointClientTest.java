@@ -16,6 +16,8 @@ import akka.http.javadsl.model.headers.Location;
 import akka.http.javadsl.model.headers.RetryAfter;
 import akka.stream.javadsl.Source;
 import akka.util.ByteString;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
 import io.sluice.config.WebhookSettings;
 import io.sluice.orchestrator.signing.StandardWebhooks;
@@ -49,6 +51,7 @@ import org.junit.jupiter.api.Test;
 
 /** {@link HttpEndpointClient} against a real Akka HTTP receiver on loopback, and plain sockets for broken ones. */
 class EndpointClientTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration TIMEOUT = Duration.ofMillis(500);
   private static final int BODY_LIMIT = 64;
   private static final Instant NOW = Instant.parse("2026-11-26T10:00:00Z");
@@ -135,12 +138,16 @@ class EndpointClientTest {
         null), outcome);
     WebhookReceiver.Received request = receiver.received().get(0);
     assertEquals("POST", request.request().method().value());
-    assertEquals(MESSAGE.payload(), request.body());
+    JsonNode body = JSON.readTree(request.body());
+    assertEquals(MESSAGE.eventType(), body.path("type").asText());
+    assertEquals(MESSAGE.createdAt().toString(), body.path("timestamp").asText());
+    assertEquals(JSON.readTree(MESSAGE.payload()), body.path("data"),
+        "the payload travels as the body's data, as published");
     assertEquals(ContentTypes.APPLICATION_JSON, request.request().entity().getContentType());
     assertEquals("msg_2Xb9", request.header("webhook-id"));
     assertEquals(Long.toString(TIMESTAMP.getEpochSecond()), request.header("webhook-timestamp"));
-    assertEquals(independentSignature(secret, "msg_2Xb9", TIMESTAMP.getEpochSecond(), MESSAGE.payload()),
-        request.header("webhook-signature"));
+    assertEquals(independentSignature(secret, "msg_2Xb9", TIMESTAMP.getEpochSecond(), request.body()),
+        request.header("webhook-signature"), "the signature covers the body exactly as sent");
     assertEquals("Sluice-Webhooks/1", request.header("user-agent"));
   }
 
@@ -155,8 +162,9 @@ class EndpointClientTest {
     assertEquals(Kind.DELIVERED, outcome.kind());
     assertEquals(204, outcome.status());
     long timestamp = TIMESTAMP.getEpochSecond();
-    assertEquals(independentSignature(current, "msg_2Xb9", timestamp, MESSAGE.payload()) + " "
-            + independentSignature(rotatedOut, "msg_2Xb9", timestamp, MESSAGE.payload()),
+    String sent = receiver.received().get(0).body();
+    assertEquals(independentSignature(current, "msg_2Xb9", timestamp, sent) + " "
+            + independentSignature(rotatedOut, "msg_2Xb9", timestamp, sent),
         receiver.received().get(0).header("webhook-signature"));
   }
 

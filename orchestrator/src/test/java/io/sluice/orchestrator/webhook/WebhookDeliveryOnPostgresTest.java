@@ -106,7 +106,8 @@ class WebhookDeliveryOnPostgresTest {
       assertEquals(schedule.get(i).getEpochSecond(), timestamp);
       assertEquals(independentSignature(secret, messageId, timestamp, request.body()),
           request.header("webhook-signature"));
-      assertEquals(rig.api.json.readTree("{\"lead\":\"l-1\",\"score\":90}"), rig.api.json.readTree(request.body()));
+      assertEquals(rig.api.json.readTree("{\"lead\":\"l-1\",\"score\":90}"),
+          rig.api.json.readTree(request.body()).path("data"));
     }
     List<JsonNode> attempts = rig.attempts(workspace, id, messageId);
     assertEquals(4, attempts.size(), attempts::toString);
@@ -213,7 +214,8 @@ class WebhookDeliveryOnPostgresTest {
 
     assertEquals(1, messagesOfType(Notices.EXHAUSTED));
     assertEquals(Map.of("endpointId", id, "messageId", messageId, "eventType", "lead.hot", "attempts", 4,
-        "lastStatus", 500), rig.api.json.readValue(received("/ops").get(0).body(), Map.class));
+        "lastStatus", 500), rig.api.json.convertValue(
+        rig.api.json.readTree(received("/ops").get(0).body()).path("data"), Map.class));
     JsonNode dead = rig.delivery(workspace, id, messageId);
     assertEquals(4, dead.path("attempts").asInt());
     assertTrue(dead.path("nextAttemptAt").isNull(), dead::toString);

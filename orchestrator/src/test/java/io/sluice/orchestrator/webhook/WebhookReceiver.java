@@ -24,12 +24,12 @@ import java.util.function.Supplier;
  * A webhook receiver for tests: an Akka HTTP server on 127.0.0.1 with an ephemeral port, answering each path with
  * the route scripted for it (404 for any other) and recording every request it receives, body included.
  */
-final class WebhookReceiver implements AutoCloseable {
+public final class WebhookReceiver implements AutoCloseable {
   private static final Duration WAIT = Duration.ofSeconds(10);
 
   /** One request as received. */
-  record Received(String path, HttpRequest request, String body) {
-    String header(String name) {
+  public record Received(String path, HttpRequest request, String body) {
+    public String header(String name) {
       return request.getHeader(name).map(akka.http.javadsl.model.HttpHeader::value).orElse(null);
     }
   }
@@ -38,7 +38,7 @@ final class WebhookReceiver implements AutoCloseable {
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private final ServerBinding binding;
 
-  WebhookReceiver(ActorSystem<?> system) throws Exception {
+  public WebhookReceiver(ActorSystem<?> system) throws Exception {
     Route route = extractRequest(request -> entity(Unmarshaller.entityToString(), body -> {
       String path = request.getUri().path();
       received.add(new Received(path, request, body));
@@ -50,20 +50,20 @@ final class WebhookReceiver implements AutoCloseable {
   }
 
   /** Answers {@code path} with a fresh {@code answer} for each request. */
-  WebhookReceiver on(String path, Supplier<Route> answer) {
+  public WebhookReceiver on(String path, Supplier<Route> answer) {
     answers.put(path, answer);
     return this;
   }
 
-  String url(String path) {
+  public String url(String path) {
     return "http://127.0.0.1:" + binding.localAddress().getPort() + path;
   }
 
-  List<Received> received() {
+  public List<Received> received() {
     return List.copyOf(received);
   }
 
-  long count(String path) {
+  public long count(String path) {
     return received.stream().filter(r -> r.path().equals(path)).count();
   }
 
