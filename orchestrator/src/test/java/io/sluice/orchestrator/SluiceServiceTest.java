@@ -51,6 +51,9 @@ class SluiceServiceTest {
 
   @BeforeAll
   static void start() throws Exception {
+    // Work other tests left in the shared database would otherwise resume here and hold permits.
+    TestDatabase.retireLeftoverCampaigns();
+    TestDatabase.retireLeftoverWebhooks();
     sluice = Sluice.start(config(Map.of()));
   }
 

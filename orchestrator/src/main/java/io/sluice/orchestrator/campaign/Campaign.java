@@ -47,7 +47,8 @@ import java.time.Instant;
  * for the scheduled start, or for the earliest lead due — and none when it has no work; a restart resumes from what
  * was persisted, read once.
  *
- * <p>Lifecycle commands are handled here, split by status; dialling and settling calls is {@link Dialler}'s concern.
+ * <p>Lifecycle commands are handled here, split by status; dialling and settling calls is {@link Dialler}'s concern
+ * (with {@link DueLeads} and {@link Settler}).
  * Every change of status is also written to the campaign's read-side row, under a database permit.
  */
 public final class Campaign

@@ -7,7 +7,6 @@ import io.sluice.persistence.campaign.CampaignLeads;
 import io.sluice.persistence.campaign.CampaignRow;
 import io.sluice.persistence.campaign.Campaigns;
 import io.sluice.persistence.campaign.ClaimResult;
-import io.sluice.persistence.campaign.DoNotCallList;
 import io.sluice.persistence.campaign.LeadClaim;
 import io.sluice.persistence.campaign.LeadOutcome;
 import io.sluice.persistence.campaign.LeadRow;
@@ -75,18 +74,12 @@ public final class LeadTable implements LeadBook {
   public CompletionStage<List<Boolean>> settle(String workspaceId, String campaignId, List<Settlement> settlements,
       List<String> doNotCall) {
     Instant now = clock.instant();
-    JdbcWork<List<Boolean>> record = CampaignLeads.recordOutcomes(campaignId, settlements.stream()
+    List<LeadOutcome> outcomes = settlements.stream()
         .map(settled -> new LeadOutcome(settled.leadId(), settled.attempt(), new OutcomeUpdate(settled.outcome(),
             settled.retryAt(), settled.score(), settled.classification(), settled.summary(), settled.hot(),
             settled.callId())))
-        .toList(), now);
-    return run(campaignId, "settle-leads", connection -> {
-      List<Boolean> applied = record.run(connection);
-      for (String phone : doNotCall) {
-        DoNotCallList.add(workspaceId, phone, "call outcome DO_NOT_CALL", now).run(connection);
-      }
-      return applied;
-    });
+        .toList();
+    return run(campaignId, "settle-leads", CampaignLeads.settle(workspaceId, campaignId, outcomes, doNotCall, now));
   }
 
   @Override

@@ -30,6 +30,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -62,6 +63,12 @@ public final class CallProviderClient {
   private final ObjectMapper mapper;
   private final String callsUrl;
   private final BoundedSourceQueue<Attempt> queue;
+  /**
+   * Where continuations of Akka's stages run. The {@code CompletionStage} Akka's Java API returns (Scala's adapter)
+   * runs even a plain {@code thenApply} asynchronously on the JDK's default executor, which is a new thread per task
+   * when the common pool has fewer than two threads (on 2 cores): given the system's dispatcher instead.
+   */
+  private final Executor continuations;
 
   /** One HTTP request of a call, waiting for its turn under the rate limit. */
   private record Attempt(PlaceCall call, byte[] body, int number, CompletableFuture<Answer> answer) {}
@@ -79,6 +86,7 @@ public final class CallProviderClient {
   public CallProviderClient(ActorSystem<?> system, ProviderSettings settings) {
     this.system = system;
     this.settings = settings;
+    this.continuations = system.executionContext();
     this.http = Http.get(system);
     this.materializer = Materializer.matFromSystem(system);
     this.mapper = JacksonObjectMapperProvider.get(system).getOrCreate("jackson-json", Optional.empty());
@@ -108,9 +116,9 @@ public final class CallProviderClient {
     AtomicInteger attempts = new AtomicInteger();
     return Patterns.retry(() -> attempt(call, body, attempts.incrementAndGet()), settings.maxRetries(),
             settings.minBackoff(), settings.maxBackoff(), BACKOFF_JITTER, system)
-        .thenCompose(answer -> answer instanceof Final done
+        .thenComposeAsync(answer -> answer instanceof Final done
             ? CompletableFuture.completedFuture(done.result())
-            : CompletableFuture.failedFuture(((Refused) answer).error()));
+            : CompletableFuture.failedFuture(((Refused) answer).error()), continuations);
   }
 
   /**
@@ -151,8 +159,8 @@ public final class CallProviderClient {
     long timeoutMillis = settings.requestTimeout().toMillis();
     // The body is always read to the end, also after the time-out below has already given up on the answer.
     CompletableFuture<Answer> exchange = http.singleRequest(request)
-        .thenCompose(response -> response.entity().toStrict(timeoutMillis, materializer)
-            .thenApply(body -> interpret(call, response, body)))
+        .thenComposeAsync(response -> response.entity().toStrict(timeoutMillis, materializer)
+            .thenApplyAsync(body -> interpret(call, response, body), continuations), continuations)
         .toCompletableFuture()
         .orTimeout(timeoutMillis, TimeUnit.MILLISECONDS);
     return exchange.handle((answer, error) -> {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,14 +40,18 @@ final class ProviderEventInbox {
   private final Clock clock;
   private final GroupCommit<ProviderEvents.Candidate, ProviderEvents.Recorded> records;
   private final GroupCommit<String, Done> stamps;
+  /** Runs what follows the consumer's stage (an Akka ask: see {@link CallProviderClient}'s continuations). */
+  private final Executor continuations;
 
   ProviderEventInbox(Database database, ActorRef<?> permitHolder,
-      Function<ProviderEvent, CompletionStage<Done>> consumer, ProviderEventJson json, Clock clock) {
+      Function<ProviderEvent, CompletionStage<Done>> consumer, ProviderEventJson json, Clock clock,
+      Executor continuations) {
     this.database = database;
     this.permitHolder = permitHolder;
     this.consumer = consumer;
     this.json = json;
     this.clock = clock;
+    this.continuations = continuations;
     this.records = new GroupCommit<>(events -> database.withConnection(permitHolder, OWNER, "record-events",
         ProviderEvents.recordIfKnownAndNew(events)), JdbcBatch.DEFAULT_BATCH_SIZE);
     this.stamps = new GroupCommit<>(eventIds -> database.withConnection(permitHolder, OWNER, "mark-processed",
@@ -70,7 +75,7 @@ final class ProviderEventInbox {
       consumed = CompletableFuture.failedFuture(e);
     }
     return consumed
-        .thenCompose(done -> stamps.submit(event.eventId()))
+        .thenComposeAsync(done -> stamps.submit(event.eventId()), continuations)
         .handle((marked, error) -> {
           if (error != null) {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause()

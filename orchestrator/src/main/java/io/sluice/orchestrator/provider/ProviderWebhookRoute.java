@@ -72,8 +72,8 @@ public final class ProviderWebhookRoute {
     this.verifier = verifier;
     this.mapper = JacksonObjectMapperProvider.get(system).getOrCreate("jackson-json", Optional.empty());
     this.json = new ProviderEventJson(mapper);
-    this.inbox = new ProviderEventInbox(database, permitHolder, consumer, json, clock);
     this.handOver = system.executionContext();
+    this.inbox = new ProviderEventInbox(database, permitHolder, consumer, json, clock, handOver);
   }
 
   public Route route() {

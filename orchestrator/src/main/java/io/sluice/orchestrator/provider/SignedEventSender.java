@@ -15,6 +15,7 @@ import io.sluice.orchestrator.signing.StandardWebhooks;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,11 +41,18 @@ final class SignedEventSender {
   private final Http http;
   private final Materializer materializer;
   private final ObjectMapper mapper;
+  /**
+   * Where continuations of Akka's stages run. The {@code CompletionStage} Akka's Java API returns (Scala's adapter)
+   * runs even a plain {@code thenApply} asynchronously on the JDK's default executor, which is a new thread per task
+   * when the common pool has fewer than two threads (on 2 cores): given the system's dispatcher instead.
+   */
+  private final Executor continuations;
 
   SignedEventSender(ActorSystem<?> system, StandardWebhooks signer) {
     this.system = system;
     this.signer = signer;
     this.http = Http.get(system);
+    this.continuations = system.executionContext();
     this.materializer = Materializer.matFromSystem(system);
     this.mapper = JacksonObjectMapperProvider.get(system).getOrCreate("jackson-json", Optional.empty());
   }
@@ -69,14 +77,14 @@ final class SignedEventSender {
         .addHeader(RawHeader.create(StandardWebhooks.SIGNATURE_HEADER, headers.signature()))
         .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, body));
     return http.singleRequest(request)
-        .thenCompose(response -> response.discardEntityBytes(materializer).completionStage().thenApply(done -> {
+        .thenComposeAsync(response -> response.discardEntityBytes(materializer).completionStage().thenApplyAsync(done -> {
           int status = response.status().intValue();
           if (status < 200 || status >= 300) {
             log.info("outcome event refused: event={} status={}", eventId, status);
             throw new IllegalStateException("outcome event " + eventId + " answered " + status);
           }
           return status;
-        }))
+        }, continuations), continuations)
         .toCompletableFuture()
         .orTimeout(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
   }

@@ -210,14 +210,15 @@ public final class SimulatedProvider {
   }
 
   private void deliver(String callbackUrl, ProviderEvent event) {
-    sender.send(callbackUrl, event).whenComplete((status, error) -> {
+    // On the dispatcher: Akka's retry stage would otherwise run this on a thread of its own (see SignedEventSender).
+    sender.send(callbackUrl, event).whenCompleteAsync((status, error) -> {
       if (error == null) {
         eventsDelivered.incrementAndGet();
       } else {
         log.warn("simulated outcome event undeliverable: event={} call={} error={}", event.eventId(),
             event.callId(), error.toString());
       }
-    });
+    }, system.executionContext());
   }
 
   private static boolean validNumber(String to) {

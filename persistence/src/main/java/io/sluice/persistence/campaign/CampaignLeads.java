@@ -201,6 +201,21 @@ public final class CampaignLeads {
   }
 
   /**
+   * {@link #recordOutcomes} and, in the same unit of work, the numbers whose calls ended DO_NOT_CALL added to the
+   * workspace's do-not-call list.
+   */
+  public static JdbcWork<List<Boolean>> settle(String workspaceId, String campaignId, List<LeadOutcome> outcomes,
+      List<String> doNotCall, Instant now) {
+    return connection -> {
+      List<Boolean> applied = recordOutcomes(campaignId, outcomes, now).run(connection);
+      for (String phone : doNotCall) {
+        DoNotCallList.add(workspaceId, phone, "call outcome DO_NOT_CALL", now).run(connection);
+      }
+      return applied;
+    };
+  }
+
+  /**
    * Records how the attempts ended, all in one JDBC batch: each lead back to PENDING at {@link
    * OutcomeUpdate#retryAt()}, or FINAL when it is null. Each only while its lead is DIALING that very attempt, so a
    * duplicate or late report changes nothing. Answers, in order, whether each took effect.
