@@ -29,14 +29,16 @@ public final class TestDatabase {
   }
 
   /**
-   * Disables the endpoints that still have webhook deliveries pending from an interrupted earlier run, so that a test's
-   * service does not attempt them (their receivers are gone) and comes to rest. Their entities still wake at start-up,
-   * read that they are disabled, and stop.
+   * Disables the endpoints that still have webhook deliveries pending from earlier tests or interrupted runs, and
+   * dead-letters those deliveries, so that a test's service neither attempts them (their receivers are gone) nor wakes
+   * their entities at start-up: it starts at rest.
    */
   public static void retireLeftoverWebhooks() throws SQLException {
     try (Connection observer = observer(); var statement = observer.createStatement()) {
       statement.executeUpdate("UPDATE webhook_endpoint SET enabled = FALSE, disabled_reason = 'retired by a test'"
           + " WHERE enabled AND id IN (SELECT endpoint_id FROM webhook_delivery WHERE state = 'PENDING')");
+      statement.executeUpdate("UPDATE webhook_delivery SET state = 'DEAD', last_error = 'retired by a test'"
+          + " WHERE state = 'PENDING'");
     }
   }
 

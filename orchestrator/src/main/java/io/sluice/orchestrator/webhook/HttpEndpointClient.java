@@ -56,6 +56,8 @@ public final class HttpEndpointClient implements EndpointClient {
   private final Materializer materializer;
   private final DestinationGuard guard;
   private final Executor resolving;
+  /** Where continuations of Akka's stages run (see {@link ShardedEndpoints}'s). */
+  private final Executor continuations;
   private final EndpointPools pools;
   private final Duration attemptTimeout;
   private final int bodyLimit;
@@ -69,6 +71,7 @@ public final class HttpEndpointClient implements EndpointClient {
   public HttpEndpointClient(ActorSystem<?> system, WebhookSettings settings, DestinationGuard guard,
       Executor resolving, Clock clock) {
     this.system = system;
+    this.continuations = system.executionContext();
     this.http = Http.get(system);
     this.materializer = Materializer.matFromSystem(system);
     this.guard = guard;
@@ -127,9 +130,9 @@ public final class HttpEndpointClient implements EndpointClient {
         .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, body));
     EndpointPools.Pool pool = pools.of(endpoint);
     return http.singleRequest(request, http.defaultClientHttpsContext(), pool.settings(), system.classicSystem().log())
-        .thenCompose(response -> prefix(response, started)
-            .thenApply(prefix -> answered(response, prefix, started)))
-        .handle((outcome, error) -> {
+        .thenComposeAsync(response -> prefix(response, started)
+            .thenApplyAsync(prefix -> answered(response, prefix, started), continuations), continuations)
+        .handleAsync((outcome, error) -> {
           if (error == null) {
             return outcome;
           }
@@ -137,7 +140,7 @@ public final class HttpEndpointClient implements EndpointClient {
           return failed.kind() == Kind.FAILED
               ? pool.refusal().map(reason -> outcome(Kind.REFUSED, 0, started, "", reason)).orElse(failed)
               : failed;
-        });
+        }, continuations);
   }
 
   /**
@@ -151,7 +154,7 @@ public final class HttpEndpointClient implements EndpointClient {
         .scan(ByteString.emptyByteString(), (read, chunk) -> read.concat(chunk.take(bodyLimit - read.size())))
         .takeWhile(read -> read.size() < bodyLimit, true)
         .runWith(Sink.last(), materializer)
-        .thenApply(read -> read.decodeString(StandardCharsets.UTF_8));
+        .thenApplyAsync(read -> read.decodeString(StandardCharsets.UTF_8), continuations);
   }
 
   private AttemptOutcome answered(HttpResponse response, String prefix, long started) {

@@ -11,6 +11,7 @@ import io.sluice.protocols.webhook.OutboundMessage;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 
 /**
  * The delivery entities reached through Cluster Sharding ({@link WebhookEndpoint#init} must have run). Each ask waits
@@ -19,9 +20,15 @@ import java.util.concurrent.CompletionStage;
 public final class ShardedEndpoints implements EndpointEntities {
   private final ClusterSharding sharding;
   private final Duration askTimeout;
+  /**
+   * Where an answer's continuation runs: the stage an ask returns (Scala's adapter) runs even a plain {@code thenApply}
+   * on the JDK's default async executor, a new thread per task on 2 cores.
+   */
+  private final Executor continuations;
 
   public ShardedEndpoints(ActorSystem<?> system, Duration askTimeout) {
     this.sharding = ClusterSharding.get(system);
+    this.continuations = system.executionContext();
     this.askTimeout = askTimeout;
   }
 
@@ -50,12 +57,12 @@ public final class ShardedEndpoints implements EndpointEntities {
     return sharding.entityRefFor(WebhookEndpoint.ENTITY_KEY, endpointId);
   }
 
-  private static CompletionStage<Done> answer(CompletionStage<EndpointReply> reply) {
-    return reply.thenApply(answer -> {
+  private CompletionStage<Done> answer(CompletionStage<EndpointReply> reply) {
+    return reply.thenApplyAsync(answer -> {
       if (answer instanceof EndpointReply.Refused refused) {
         throw new EndpointRefusedException(refused.endpointId(), refused.reason());
       }
       return Done.getInstance();
-    });
+    }, continuations);
   }
 }
