@@ -1,17 +1,12 @@
 package io.sluice.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
-import com.typesafe.config.ConfigFactory;
 import io.sluice.orchestrator.Sluice;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -33,7 +28,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class CampaignThroughputRunner {
   private static final Duration SAMPLE_EVERY = Duration.ofMillis(50);
-  private static final String ADMIN_KEY = "bench-admin-key-0123456789abcdef0123456789";
   private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
   private static final String DB_APP = "sluice-db-bench-" + RUN;
   private static final String JOURNAL_APP = "sluice-journal-bench-" + RUN;
@@ -46,36 +40,24 @@ public final class CampaignThroughputRunner {
     int leads = Integer.getInteger("bench.leads", 100_000);
     int slots = Integer.getInteger("bench.slots", 200);
     System.out.println(Machine.describe());
-    Sluice sluice = Sluice.start(ConfigFactory.parseMap(Map.ofEntries(
-            Map.entry("sluice.database.url", BenchDatabase.URL),
-            Map.entry("sluice.database.user", BenchDatabase.USER),
-            Map.entry("sluice.database.password", BenchDatabase.PASSWORD),
-            Map.entry("sluice.pools.db.application-name", DB_APP),
-            Map.entry("sluice.pools.journal.application-name", JOURNAL_APP),
-            Map.entry("sluice.http.port", "0"),
-            Map.entry("sluice.cluster.port", "0"),
-            Map.entry("sluice.http.admin-key", ADMIN_KEY),
-            Map.entry("sluice.bootstrap.create-first-key", "false"),
-            Map.entry("sluice.call-slots.capacity", Integer.toString(slots)),
-            Map.entry("sluice.call-slots.limit-control.initial-limit", Integer.toString(slots)),
-            Map.entry("sluice.campaigns.max-leads", Integer.toString(leads)),
-            Map.entry("sluice.campaigns.max-concurrent-calls", Integer.toString(slots)),
-            Map.entry("sluice.campaigns.csv.max-bytes", Integer.toString(64 * leads)),
-            Map.entry("sluice.campaigns.quiet-hours.enforced", "false"),
-            Map.entry("sluice.provider.simulated.latency", "1ms"),
-            Map.entry("sluice.provider.simulated.concurrency-cap", Integer.toString(slots)),
-            Map.entry("sluice.provider.calls-per-second", "100000"),
-            Map.entry("sluice.provider.max-concurrent-requests", "64"),
-            // Akka's client pools (4 connections, 32 open requests per host by default) would overflow under 64
-            // placements and, in the simulator, 200 outcome deliveries at once: each overflow is retried after a
-            // backoff of 100 ms or more, which the run would measure instead of the service.
-            Map.entry("akka.http.host-connection-pool.max-connections", "64"),
-            Map.entry("akka.http.host-connection-pool.max-open-requests", "512"),
-            Map.entry("sluice.provider.queue-size", Integer.toString(2 * slots)),
-            Map.entry("sluice.email.outbox-dir", "bench/target/outbox"),
-            Map.entry("sluice.email.spool-dir", "bench/target/spool"),
-            Map.entry("akka.http.server.parsing.max-content-length", "64m")))
-        .withFallback(ConfigFactory.load()));
+    Sluice sluice = BenchService.start(DB_APP, JOURNAL_APP, Map.ofEntries(
+        Map.entry("sluice.call-slots.capacity", Integer.toString(slots)),
+        Map.entry("sluice.call-slots.limit-control.initial-limit", Integer.toString(slots)),
+        Map.entry("sluice.campaigns.max-leads", Integer.toString(leads)),
+        Map.entry("sluice.campaigns.max-concurrent-calls", Integer.toString(slots)),
+        Map.entry("sluice.campaigns.csv.max-bytes", Integer.toString(64 * leads)),
+        Map.entry("sluice.campaigns.quiet-hours.enforced", "false"),
+        Map.entry("sluice.provider.simulated.latency", "1ms"),
+        Map.entry("sluice.provider.simulated.concurrency-cap", Integer.toString(slots)),
+        Map.entry("sluice.provider.calls-per-second", "100000"),
+        Map.entry("sluice.provider.max-concurrent-requests", "64"),
+        // Akka's client pools (4 connections, 32 open requests per host by default) would overflow under 64
+        // placements and, in the simulator, 200 outcome deliveries at once: each overflow is retried after a
+        // backoff of 100 ms or more, which the run would measure instead of the service.
+        Map.entry("akka.http.host-connection-pool.max-connections", "64"),
+        Map.entry("akka.http.host-connection-pool.max-open-requests", "512"),
+        Map.entry("sluice.provider.queue-size", Integer.toString(2 * slots)),
+        Map.entry("akka.http.server.parsing.max-content-length", "64m")));
     try {
       run(sluice, leads, slots);
     } finally {
@@ -86,18 +68,15 @@ public final class CampaignThroughputRunner {
   }
 
   private static void run(Sluice sluice, int leads, int slots) throws Exception {
-    Api api = new Api(sluice.httpAddress().getPort());
-    String workspace = api.send("POST", "/v1/admin/workspaces", "{\"name\":\"bench-" + RUN + "\"}", ADMIN_KEY, 201)
-        .path("id").asText();
-    String key = api.send("POST", "/v1/admin/workspaces/" + workspace + "/keys", "{}", ADMIN_KEY, 201).path("key")
-        .asText();
+    BenchApi api = new BenchApi(sluice.httpAddress().getPort());
+    String key = api.workspaceKey(BenchService.ADMIN_KEY, "bench-" + RUN);
     String campaign = "{\"name\":\"bench\",\"owner\":{\"userId\":\"bench\",\"email\":\"bench@example.com\"},"
         + "\"windows\":[{\"days\":[\"MON\",\"TUE\",\"WED\",\"THU\",\"FRI\",\"SAT\",\"SUN\"],\"start\":\"00:00\","
         + "\"end\":\"23:59\"}],\"maxConcurrentCalls\":" + slots + ",\"hotThreshold\":70,\"retryPolicy\":{"
         + ONE_ATTEMPT.replace("X", "NO_ANSWER") + "," + ONE_ATTEMPT.replace("X", "BUSY") + ","
         + ONE_ATTEMPT.replace("X", "VOICEMAIL") + "," + ONE_ATTEMPT.replace("X", "FAILED") + "}}";
     long importStart = System.nanoTime();
-    JsonNode created = api.multipart(key, campaign, csv(leads));
+    JsonNode created = multipart(api, key, campaign, csv(leads));
     double importSeconds = (System.nanoTime() - importStart) / 1e9;
     String id = created.path("campaignId").asText();
     System.out.printf("campaign %s: %d leads imported in %.1f s%n", id, created.path("leadCount").asLong(),
@@ -169,47 +148,18 @@ public final class CampaignThroughputRunner {
     }
   }
 
-  /** The service's HTTP API, as a client sees it. */
-  private static final class Api {
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final ObjectMapper json = new ObjectMapper();
-    private final URI base;
-
-    Api(int port) {
-      base = URI.create("http://127.0.0.1:" + port);
-    }
-
-    JsonNode send(String method, String path, String body, String bearer, int expected)
-        throws IOException, InterruptedException {
-      HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60))
-          .header("Authorization", "Bearer " + bearer)
-          .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-              : HttpRequest.BodyPublishers.ofString(body));
-      if (body != null) {
-        request.header("Content-Type", "application/json");
-      }
-      return checked(http.send(request.build(), HttpResponse.BodyHandlers.ofString()), method + " " + path,
-          expected);
-    }
-
-    JsonNode multipart(String bearer, String campaign, String leads) throws IOException, InterruptedException {
-      String boundary = "sluice-bench-" + RUN;
-      String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"campaign\"\r\n"
-          + "Content-Type: application/json\r\n\r\n" + campaign + "\r\n--" + boundary + "\r\n"
-          + "Content-Disposition: form-data; name=\"leads\"; filename=\"leads.csv\"\r\nContent-Type: text/csv\r\n\r\n"
-          + leads + "\r\n--" + boundary + "--\r\n";
-      HttpRequest request = HttpRequest.newBuilder(base.resolve("/v1/campaigns")).timeout(Duration.ofMinutes(5))
-          .header("Authorization", "Bearer " + bearer)
-          .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-          .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
-      return checked(http.send(request, HttpResponse.BodyHandlers.ofString()), "POST /v1/campaigns (multipart)", 201);
-    }
-
-    private JsonNode checked(HttpResponse<String> response, String what, int expected) throws IOException {
-      if (response.statusCode() != expected) {
-        throw new IOException(what + " answered " + response.statusCode() + ": " + response.body());
-      }
-      return json.readTree(response.body());
-    }
+  /** Creates the campaign as one multipart upload: its JSON part and the leads as a CSV part. */
+  private static JsonNode multipart(BenchApi api, String bearer, String campaign, String leads)
+      throws IOException, InterruptedException {
+    String boundary = "sluice-bench-" + RUN;
+    String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"campaign\"\r\n"
+        + "Content-Type: application/json\r\n\r\n" + campaign + "\r\n--" + boundary + "\r\n"
+        + "Content-Disposition: form-data; name=\"leads\"; filename=\"leads.csv\"\r\nContent-Type: text/csv\r\n\r\n"
+        + leads + "\r\n--" + boundary + "--\r\n";
+    HttpRequest request = HttpRequest.newBuilder(api.base().resolve("/v1/campaigns")).timeout(Duration.ofMinutes(5))
+        .header("Authorization", "Bearer " + bearer)
+        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+        .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
+    return api.send(request, "POST /v1/campaigns (multipart)", 201);
   }
 }

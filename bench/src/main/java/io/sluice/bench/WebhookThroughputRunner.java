@@ -7,7 +7,6 @@ import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.headers.Authorization;
 import akka.http.javadsl.settings.ConnectionPoolSettings;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.ConfigFactory;
 import io.sluice.orchestrator.Sluice;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -43,7 +42,6 @@ import org.HdrHistogram.Histogram;
  * no bad signature; otherwise the phase is void.
  */
 public final class WebhookThroughputRunner {
-  private static final String ADMIN_KEY = "bench-admin-key-0123456789abcdef0123456789";
   private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
   private static final String DB_APP = "sluice-db-whbench-" + RUN;
   private static final String JOURNAL_APP = "sluice-journal-whbench-" + RUN;
@@ -60,20 +58,8 @@ public final class WebhookThroughputRunner {
         .map(String::trim).mapToInt(Integer::parseInt).toArray();
     int seconds = Integer.getInteger("bench.seconds", 60);
     System.out.println(Machine.describe() + ", " + Machine.load());
-    Sluice sluice = Sluice.start(ConfigFactory.parseMap(Map.ofEntries(
-            Map.entry("sluice.database.url", BenchDatabase.URL),
-            Map.entry("sluice.database.user", BenchDatabase.USER),
-            Map.entry("sluice.database.password", BenchDatabase.PASSWORD),
-            Map.entry("sluice.pools.db.application-name", DB_APP),
-            Map.entry("sluice.pools.journal.application-name", JOURNAL_APP),
-            Map.entry("sluice.http.port", "0"),
-            Map.entry("sluice.cluster.port", "0"),
-            Map.entry("sluice.http.admin-key", ADMIN_KEY),
-            Map.entry("sluice.bootstrap.create-first-key", "false"),
-            Map.entry("sluice.webhooks.allow-addresses", "127.0.0.0/8"),
-            Map.entry("sluice.email.outbox-dir", "bench/target/outbox"),
-            Map.entry("sluice.email.spool-dir", "bench/target/spool")))
-        .withFallback(ConfigFactory.load()));
+    Sluice sluice = BenchService.start(DB_APP, JOURNAL_APP,
+        Map.of("sluice.webhooks.allow-addresses", "127.0.0.0/8"));
     try {
       run(sluice, rates, seconds);
     } finally {
@@ -85,7 +71,7 @@ public final class WebhookThroughputRunner {
 
   private static void run(Sluice sluice, int[] rates, int seconds) throws Exception {
     BenchApi api = new BenchApi(sluice.httpAddress().getPort());
-    String key = api.workspaceKey(ADMIN_KEY, "whbench-" + RUN);
+    String key = api.workspaceKey(BenchService.ADMIN_KEY, "whbench-" + RUN);
     int warmUpSeconds = Integer.getInteger("bench.warmup", 10);
     int capacity = Arrays.stream(rates).sum() * seconds + WARM_UP_RATE * warmUpSeconds + 1;
     List<String> secrets = new ArrayList<>();

@@ -1,7 +1,6 @@
 package io.sluice.persistence.webhook;
 
 import io.sluice.persistence.Sql;
-import io.sluice.protocols.webhook.DeliveryState;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -147,20 +146,11 @@ final class GroupPublication {
   }
 
   private void insertDeliveries(List<MessageRow> messages) throws SQLException {
-    try (PreparedStatement insert = connection.prepareStatement("INSERT INTO webhook_delivery (endpoint_id,"
-        + " message_id, workspace_id, state, attempts, next_attempt_at, created_at, updated_at)"
-        + " VALUES (?, ?, ?, ?, 0, ?, ?, ?)")) {
+    try (PreparedStatement insert = connection.prepareStatement(Messages.INSERT_DELIVERY)) {
       int rows = 0;
       for (MessageRow message : messages) {
         for (String endpoint : matching(message)) {
-          insert.setString(1, endpoint);
-          insert.setString(2, message.id());
-          insert.setString(3, message.workspaceId());
-          insert.setString(4, DeliveryState.PENDING.name());
-          Sql.setInstant(insert, 5, message.createdAt());
-          Sql.setInstant(insert, 6, message.createdAt());
-          Sql.setInstant(insert, 7, message.createdAt());
-          insert.addBatch();
+          Messages.addDelivery(insert, endpoint, message);
           rows++;
         }
       }

@@ -193,21 +193,28 @@ public final class Messages {
     if (endpoints.isEmpty()) {
       return;
     }
-    try (PreparedStatement insert = connection.prepareStatement("INSERT INTO webhook_delivery (endpoint_id,"
-        + " message_id, workspace_id, state, attempts, next_attempt_at, created_at, updated_at)"
-        + " VALUES (?, ?, ?, ?, 0, ?, ?, ?)")) {
+    try (PreparedStatement insert = connection.prepareStatement(INSERT_DELIVERY)) {
       for (String endpoint : endpoints) {
-        insert.setString(1, endpoint);
-        insert.setString(2, message.id());
-        insert.setString(3, message.workspaceId());
-        insert.setString(4, DeliveryState.PENDING.name());
-        Sql.setInstant(insert, 5, message.createdAt());
-        Sql.setInstant(insert, 6, message.createdAt());
-        Sql.setInstant(insert, 7, message.createdAt());
-        insert.addBatch();
+        addDelivery(insert, endpoint, message);
       }
       insert.executeBatch();
     }
+  }
+
+  /** One PENDING delivery of a new message, due at its publication. */
+  static final String INSERT_DELIVERY = "INSERT INTO webhook_delivery (endpoint_id, message_id, workspace_id, state,"
+      + " attempts, next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, 0, ?, ?, ?)";
+
+  /** Adds the delivery of {@code message} to {@code endpoint} to the batch of an {@link #INSERT_DELIVERY}. */
+  static void addDelivery(PreparedStatement insert, String endpoint, MessageRow message) throws SQLException {
+    insert.setString(1, endpoint);
+    insert.setString(2, message.id());
+    insert.setString(3, message.workspaceId());
+    insert.setString(4, DeliveryState.PENDING.name());
+    Sql.setInstant(insert, 5, message.createdAt());
+    Sql.setInstant(insert, 6, message.createdAt());
+    Sql.setInstant(insert, 7, message.createdAt());
+    insert.addBatch();
   }
 
   static List<MessageRow> rows(PreparedStatement select) throws SQLException {
