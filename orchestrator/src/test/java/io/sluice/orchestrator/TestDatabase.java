@@ -42,6 +42,17 @@ public final class TestDatabase {
     }
   }
 
+  /**
+   * Skips the summary emails other tests left owed (their spool files lived in those tests' folders), so that a
+   * test's service does not spend its start-up retrying them.
+   */
+  public static void retireLeftoverEmails() throws SQLException {
+    try (Connection observer = observer(); var statement = observer.createStatement()) {
+      statement.executeUpdate("UPDATE email_outbox SET state = 'SKIPPED', skip_reason = 'retired by a test',"
+          + " next_attempt_at = NULL WHERE state IN ('PENDING', 'FAILED')");
+    }
+  }
+
   private static String env(String name, String fallback) {
     String value = System.getenv(name);
     return value == null || value.isBlank() ? fallback : value;

@@ -85,6 +85,7 @@ class CampaignOnPostgresTest {
   static void start() throws Exception {
     TestDatabase.retireLeftoverCampaigns();
     TestDatabase.retireLeftoverWebhooks();
+    TestDatabase.retireLeftoverEmails();
     greenMail = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
     greenMail.start();
     peers = ActorTestKit.create("CampaignPeers", ConfigFactory.parseString("akka.actor.provider = local"));
