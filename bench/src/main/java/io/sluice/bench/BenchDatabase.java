@@ -83,28 +83,45 @@ final class BenchDatabase {
       this(applicationName, Duration.ofMillis(2));
     }
 
-    /** @param every the pause between two counts: each count is itself a query the database has to answer */
+    /**
+     * Counts on a thread of its own: the loop runs for the whole measurement, and on the JVM's common pool it would
+     * take one of the threads the measured service's asynchronous continuations need (with a parallelism of 2, two
+     * samplers starved the service completely).
+     *
+     * @param every the pause between two counts: each count is itself a query the database has to answer
+     */
     BackendSampler(String applicationName, Duration every) {
-      max = CompletableFuture.supplyAsync(() -> {
-        int seen = 0;
-        try (Connection observer = DriverManager.getConnection(URL, USER, PASSWORD);
-            PreparedStatement count = observer.prepareStatement(
-                "SELECT count(*) FROM pg_stat_activity WHERE application_name = ?")) {
-          count.setString(1, applicationName);
-          while (running.get()) {
-            try (ResultSet row = count.executeQuery()) {
-              row.next();
-              seen = Math.max(seen, row.getInt(1));
-            }
-            Thread.sleep(every.toMillis());
-          }
-        } catch (SQLException e) {
-          throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
+      max = new CompletableFuture<>();
+      Thread sampler = new Thread(() -> {
+        try {
+          max.complete(sample(applicationName, every));
+        } catch (RuntimeException e) {
+          max.completeExceptionally(e);
         }
-        return seen;
-      });
+      }, "backend-sampler-" + applicationName);
+      sampler.setDaemon(true);
+      sampler.start();
+    }
+
+    private int sample(String applicationName, Duration every) {
+      int seen = 0;
+      try (Connection observer = DriverManager.getConnection(URL, USER, PASSWORD);
+          PreparedStatement count = observer.prepareStatement(
+              "SELECT count(*) FROM pg_stat_activity WHERE application_name = ?")) {
+        count.setString(1, applicationName);
+        while (running.get()) {
+          try (ResultSet row = count.executeQuery()) {
+            row.next();
+            seen = Math.max(seen, row.getInt(1));
+          }
+          Thread.sleep(every.toMillis());
+        }
+      } catch (SQLException e) {
+        throw new IllegalStateException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return seen;
     }
 
     int stop() {
