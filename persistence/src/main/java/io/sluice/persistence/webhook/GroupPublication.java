@@ -130,15 +130,9 @@ final class GroupPublication {
     if (messages.isEmpty()) {
       return;
     }
-    try (PreparedStatement insert = connection.prepareStatement("INSERT INTO webhook_message (" + Messages.COLUMNS
-        + ") VALUES (?, ?, ?, ?, ?, ?)")) {
+    try (PreparedStatement insert = connection.prepareStatement(Messages.INSERT_MESSAGE)) {
       for (MessageRow message : messages) {
-        insert.setString(1, message.id());
-        insert.setString(2, message.workspaceId());
-        insert.setString(3, message.eventType());
-        insert.setString(4, message.payload());
-        insert.setString(5, message.idempotencyKey());
-        Sql.setInstant(insert, 6, message.createdAt());
+        Messages.bindMessage(insert, message);
         insert.addBatch();
       }
       insert.executeBatch();

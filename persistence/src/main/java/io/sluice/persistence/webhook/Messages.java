@@ -155,16 +155,22 @@ public final class Messages {
   }
 
   private static boolean insert(Connection connection, MessageRow message) throws SQLException {
-    try (PreparedStatement insert = connection.prepareStatement("INSERT INTO webhook_message (" + COLUMNS + ")"
-        + " VALUES (?, ?, ?, ?, ?, ?)")) {
-      insert.setString(1, message.id());
-      insert.setString(2, message.workspaceId());
-      insert.setString(3, message.eventType());
-      insert.setString(4, message.payload());
-      insert.setString(5, message.idempotencyKey());
-      Sql.setInstant(insert, 6, message.createdAt());
+    try (PreparedStatement insert = connection.prepareStatement(INSERT_MESSAGE)) {
+      bindMessage(insert, message);
       return UniqueInsert.unlessPresent(connection, insert);
     }
+  }
+
+  /** One message row, bound by {@link #bindMessage}. */
+  static final String INSERT_MESSAGE = "INSERT INTO webhook_message (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)";
+
+  static void bindMessage(PreparedStatement insert, MessageRow message) throws SQLException {
+    insert.setString(1, message.id());
+    insert.setString(2, message.workspaceId());
+    insert.setString(3, message.eventType());
+    insert.setString(4, message.payload());
+    insert.setString(5, message.idempotencyKey());
+    Sql.setInstant(insert, 6, message.createdAt());
   }
 
   /** The enabled endpoints without a filter or whose filter holds the type, by id. */
