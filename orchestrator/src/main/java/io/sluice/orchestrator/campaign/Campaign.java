@@ -244,6 +244,8 @@ public final class Campaign
     if (!state.exists()) {
       return;
     }
+    context.getLog().debug("campaign {}: recovered {} with {} attempt(s) in flight", state.campaignId(), state.status(),
+        state.inFlight().size());
     switch (state.status()) {
       case SCHEDULED -> armStart(state);
       case RUNNING, PAUSED, CANCELLED -> dialler.resumeInFlight(state);

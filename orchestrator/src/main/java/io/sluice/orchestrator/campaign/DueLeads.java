@@ -100,6 +100,7 @@ final class DueLeads {
       loading = true;
       // A due read also finds the attempts in flight whose row is still PENDING (not claimed yet): leave room.
       int limit = state.dialCapacity() + state.inFlight().size() - dials.claimedInFlight();
+      log.debug("campaign {}: looking for up to {} due lead(s)", campaignId, limit);
       context.pipeToSelf(ports.leads().due(campaignId, now(), limit),
           (leads, failure) -> new DueLoaded(leads, limit, failure));
     }
@@ -117,6 +118,7 @@ final class DueLeads {
     if (state.status() != CampaignStatus.RUNNING) {
       return effects.get().noReply();
     }
+    log.debug("campaign {}: {} due lead(s) found, capacity {}", campaignId, due.leads().size(), state.dialCapacity());
     Instant now = now();
     List<Dial> started = new ArrayList<>();
     List<LeadToDial> taken = new ArrayList<>();
@@ -170,6 +172,7 @@ final class DueLeads {
   }
 
   private ReplyEffect<CampaignEvent, CampaignState> onNextDue(CampaignState state, NextDueLoaded next) {
+    log.debug("campaign {}: next due {}, capacity {}", campaignId, next.at(), state.dialCapacity());
     if (state.status() != CampaignStatus.RUNNING) {
       return effects.get().noReply();
     }

@@ -79,6 +79,7 @@ class CampaignCrashTest {
     env.put("SLUICE_EMAIL_SMTP_HOST", "127.0.0.1");
     env.put("SLUICE_EMAIL_SMTP_PORT", Integer.toString(greenMail.getSmtp().getPort()));
     env.put("SLUICE_EMAIL_SMTP_STARTTLS", "false");
+    env.put("SLUICE_CAMPAIGN_LOG_LEVEL", "DEBUG");
 
     String campaignId;
     int leads;

@@ -79,6 +79,19 @@ public final class ServiceProcess implements AutoCloseable {
     return env;
   }
 
+  private void printThreads() throws InterruptedException {
+    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+    try {
+      Process dump = new ProcessBuilder(jcmd, Long.toString(process.pid()), "Thread.print")
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+          .start();
+      dump.waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (IOException e) {
+      // Only a diagnosis is lost: the service is stopped all the same.
+    }
+  }
+
   /** A port free at the moment of asking. */
   public static int freePort() throws IOException {
     try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
@@ -100,9 +113,11 @@ public final class ServiceProcess implements AutoCloseable {
     process.waitFor();
   }
 
+  /** Stops the service; a service still running first has its threads printed to its log, for a failure's diagnosis. */
   @Override
   public void close() throws InterruptedException {
     if (process.isAlive()) {
+      printThreads();
       process.destroy();
       if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
         kill();
