@@ -1,5 +1,7 @@
 package io.sluice.orchestrator;
 
+import static akka.http.javadsl.server.Directives.concat;
+
 import akka.Done;
 import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorRef;
@@ -11,14 +13,19 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.http.javadsl.Http;
 import akka.http.javadsl.ServerBinding;
 import akka.serialization.jackson.JacksonObjectMapperProvider;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import io.sluice.config.SluiceSettings;
+import io.sluice.config.Mode;
+import io.sluice.config.ScheduleSettings;
 import io.sluice.config.WebhookSettings;
 import io.sluice.orchestrator.campaign.CampaignService;
 import io.sluice.orchestrator.cluster.ClusterNode;
 import io.sluice.orchestrator.database.Database;
 import io.sluice.orchestrator.http.HttpApi;
 import io.sluice.orchestrator.pool.PoolSupervisor;
+import io.sluice.orchestrator.schedule.ScheduleService;
+import io.sluice.orchestrator.schedule.ScheduledJobs;
 import io.sluice.orchestrator.webhook.WebhookService;
 import io.sluice.persistence.GovernedPool;
 import io.sluice.persistence.HikariGovernedPool;
@@ -78,9 +85,18 @@ public final class Sluice {
    * @throws io.sluice.config.SettingsException naming every invalid key
    */
   public static Sluice start(Config config) throws Exception {
+    return start(config, ScheduledJobs.none());
+  }
+
+  /**
+   * {@link #start(Config)} with jobs registered in code, which {@code run-job} schedules may name, and the schedules
+   * registered with them (an idempotent upsert at every start).
+   */
+  public static Sluice start(Config config, ScheduledJobs jobs) throws Exception {
     SluiceSettings settings = SluiceSettings.from(config);
     CampaignService.Settings campaignSettings = CampaignService.Settings.from(config, settings.dbPool());
     WebhookSettings webhookSettings = WebhookSettings.from(config);
+    ScheduleSettings scheduleSettings = ScheduleSettings.from(config, settings.dbPool());
     Kamon.init(config);
     log.info("connection budget: {}", settings.budget().arithmetic());
     if (settings.database().migrateOnStart()) {
@@ -129,16 +145,20 @@ public final class Sluice {
                 log.warn("could not record the stop of instance {}: {}", instanceId, e.toString());
                 return Done.getInstance();
               }));
-      WebhookService webhooks = WebhookService.start(system, webhookSettings, database,
-          JacksonObjectMapperProvider.get(system).getOrCreate("jackson-json", Optional.empty()), Clock.systemUTC());
+      ObjectMapper mapper = JacksonObjectMapperProvider.get(system).getOrCreate("jackson-json", Optional.empty());
+      WebhookService webhooks = WebhookService.start(system, webhookSettings, database, mapper, Clock.systemUTC());
       CampaignService campaigns = CampaignService.start(system, campaignSettings, database, webhooks.events(),
+          Clock.systemUTC());
+      ScheduleService schedules = ScheduleService.start(system, scheduleSettings, database, jobs,
+          webhooks.publisher()::publish, schedulesEnabled(config), settings.mode() == Mode.STANDALONE, mapper,
           Clock.systemUTC());
       HttpApi api = new HttpApi(system, settings, instanceId,
           java.util.List.of(supervisor, campaigns.callSlotSupervisor()), java.util.List.of(journalPool::stats),
           HttpApi.DEFAULT_STATS_TIMEOUT).withEmailHealth(campaigns::emailHealth).withWebhookHealth(webhooks::health);
       ServerBinding binding = Http.get(system)
           .newServerAt(settings.http().host(), settings.http().port())
-          .bind(api.routes(campaigns.routes(webhooks::routes, java.util.List.of("events", "webhooks"))))
+          .bind(api.routes(campaigns.routes(workspace -> concat(webhooks.routes(workspace),
+              schedules.routes(workspace)), java.util.List.of("events", "webhooks", "schedules"))))
           .toCompletableFuture()
           .get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
           .addToCoordinatedShutdown(Duration.ofSeconds(10), system);
@@ -153,6 +173,12 @@ public final class Sluice {
       system.getWhenTerminated().toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       throw e;
     }
+  }
+
+  /** {@code sluice.background.schedules.enabled} ({@code ENABLE_SCHEDULES}); on unless set off. */
+  private static boolean schedulesEnabled(Config config) {
+    String key = "sluice.background.schedules.enabled";
+    return !config.hasPath(key) || config.getBoolean(key);
   }
 
   /** The pool closes even if the supervisor does not stop in time: the process is going away either way. */

@@ -53,6 +53,20 @@ public final class TestDatabase {
     }
   }
 
+  /**
+   * Deletes the schedules earlier tests or interrupted runs left (the workspaces' and the system's), so that a test's
+   * service neither fires them (their jobs and receivers are gone) nor counts them.
+   */
+  public static void retireLeftoverSchedules() throws SQLException {
+    try (Connection observer = observer(); var statement = observer.createStatement()) {
+      statement.executeUpdate("DELETE FROM schedule");
+    } catch (SQLException e) {
+      if (!"42P01".equals(e.getSQLState())) {
+        throw e;
+      }
+    }
+  }
+
   private static String env(String name, String fallback) {
     String value = System.getenv(name);
     return value == null || value.isBlank() ? fallback : value;

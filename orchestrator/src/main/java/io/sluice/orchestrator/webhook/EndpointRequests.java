@@ -1,5 +1,6 @@
 package io.sluice.orchestrator.webhook;
 
+import io.sluice.orchestrator.http.JsonHttp;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.config.WebhookSettings;
 import io.sluice.orchestrator.campaign.FieldError;
@@ -47,7 +48,7 @@ final class EndpointRequests {
   EndpointRow apply(JsonNode body, EndpointRow base, Instant now, List<FieldError> errors) {
     body.fieldNames().forEachRemaining(name -> {
       if (!FIELDS.contains(name)) {
-        errors.add(WebhookHttp.error(name, "is not a field of an endpoint; fields are " + FIELDS.stream().sorted()
+        errors.add(JsonHttp.error(name, "is not a field of an endpoint; fields are " + FIELDS.stream().sorted()
             .toList()));
       }
     });
@@ -55,7 +56,7 @@ final class EndpointRequests {
     if (body.has("url")) {
       url = url(body.get("url"), errors);
     } else if (url == null) {
-      errors.add(WebhookHttp.error("url", "is required"));
+      errors.add(JsonHttp.error("url", "is required"));
     }
     List<String> eventTypes = body.has("eventTypes") ? eventTypes(body.get("eventTypes"), errors)
         : base.eventTypes();
@@ -68,7 +69,7 @@ final class EndpointRequests {
       if (body.get("enabled").isBoolean()) {
         enabled = body.get("enabled").booleanValue();
       } else {
-        errors.add(WebhookHttp.error("enabled", "must be true or false"));
+        errors.add(JsonHttp.error("enabled", "must be true or false"));
       }
     }
     int maxConcurrency = body.has("maxConcurrency")
@@ -87,39 +88,39 @@ final class EndpointRequests {
 
   private static String url(JsonNode node, List<FieldError> errors) {
     if (!node.isTextual() || node.textValue().isBlank()) {
-      errors.add(WebhookHttp.error("url", "must be an http or https URL"));
+      errors.add(JsonHttp.error("url", "must be an http or https URL"));
       return null;
     }
     String text = node.textValue().strip();
     if (text.length() > MAX_URL_LENGTH) {
-      errors.add(WebhookHttp.error("url", "is longer than " + MAX_URL_LENGTH + " characters"));
+      errors.add(JsonHttp.error("url", "is longer than " + MAX_URL_LENGTH + " characters"));
       return null;
     }
     try {
       URI uri = new URI(text);
       String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
       if (!scheme.equals("http") && !scheme.equals("https")) {
-        errors.add(WebhookHttp.error("url", "has scheme '" + scheme + "' but only http and https are allowed"));
+        errors.add(JsonHttp.error("url", "has scheme '" + scheme + "' but only http and https are allowed"));
       } else if (uri.getHost() == null || uri.getHost().isEmpty()) {
-        errors.add(WebhookHttp.error("url", "has no host"));
+        errors.add(JsonHttp.error("url", "has no host"));
       } else if (uri.getRawUserInfo() != null) {
-        errors.add(WebhookHttp.error("url", "must not carry credentials (user:password@)"));
+        errors.add(JsonHttp.error("url", "must not carry credentials (user:password@)"));
       } else {
         return text;
       }
     } catch (URISyntaxException e) {
-      errors.add(WebhookHttp.error("url", "is not a valid URL: " + e.getReason()));
+      errors.add(JsonHttp.error("url", "is not a valid URL: " + e.getReason()));
     }
     return null;
   }
 
   private static List<String> eventTypes(JsonNode node, List<FieldError> errors) {
     if (!node.isArray()) {
-      errors.add(WebhookHttp.error("eventTypes", "must be an array of event type names ([] = every type)"));
+      errors.add(JsonHttp.error("eventTypes", "must be an array of event type names ([] = every type)"));
       return List.of();
     }
     if (node.size() > MAX_EVENT_TYPES) {
-      errors.add(WebhookHttp.error("eventTypes", "lists more than " + MAX_EVENT_TYPES + " types"));
+      errors.add(JsonHttp.error("eventTypes", "lists more than " + MAX_EVENT_TYPES + " types"));
       return List.of();
     }
     List<String> names = new ArrayList<>();
@@ -128,7 +129,7 @@ final class EndpointRequests {
       if (name.isTextual() && isEventTypeName(name.textValue())) {
         names.add(name.textValue());
       } else {
-        errors.add(WebhookHttp.error("eventTypes[" + i + "]", "is not an event type name such as campaign.completed"));
+        errors.add(JsonHttp.error("eventTypes[" + i + "]", "is not an event type name such as campaign.completed"));
       }
     }
     return names;
@@ -144,11 +145,11 @@ final class EndpointRequests {
       return null;
     }
     if (!node.isTextual()) {
-      errors.add(WebhookHttp.error(field, "must be a string"));
+      errors.add(JsonHttp.error(field, "must be a string"));
       return null;
     }
     if (node.textValue().length() > max) {
-      errors.add(WebhookHttp.error(field, "is longer than " + max + " characters"));
+      errors.add(JsonHttp.error(field, "is longer than " + max + " characters"));
       return null;
     }
     return node.textValue();
@@ -158,7 +159,7 @@ final class EndpointRequests {
     if (node.canConvertToInt() && node.isIntegralNumber() && node.intValue() >= min && node.intValue() <= max) {
       return node.intValue();
     }
-    errors.add(WebhookHttp.error(field, "must be a whole number from " + min + " to " + max));
+    errors.add(JsonHttp.error(field, "must be a whole number from " + min + " to " + max));
     return min;
   }
 
@@ -170,7 +171,7 @@ final class EndpointRequests {
         }
       }
     }
-    errors.add(WebhookHttp.error("ordering", "must be unordered or ordered"));
+    errors.add(JsonHttp.error("ordering", "must be unordered or ordered"));
     return DeliveryOrdering.UNORDERED;
   }
 }

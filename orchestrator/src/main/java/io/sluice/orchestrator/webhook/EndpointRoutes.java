@@ -1,5 +1,6 @@
 package io.sluice.orchestrator.webhook;
 
+import io.sluice.orchestrator.http.JsonHttp;
 import static akka.http.javadsl.server.Directives.complete;
 import static akka.http.javadsl.server.Directives.concat;
 import static akka.http.javadsl.server.Directives.delete;
@@ -52,7 +53,7 @@ final class EndpointRoutes {
   private final DestinationGuard guard;
   private final WebhookSettings settings;
   private final EndpointRequests requests;
-  private final WebhookHttp http;
+  private final JsonHttp http;
   private final WebhookIds ids;
   private final Executor blocking;
   private final Clock clock;
@@ -77,7 +78,7 @@ final class EndpointRoutes {
   public record EndpointPage(List<EndpointView> endpoints, String nextCursor) {}
 
   EndpointRoutes(Database database, EndpointEntities entities, DestinationGuard guard, WebhookSettings settings,
-      WebhookHttp http, WebhookIds ids, Executor blocking, Clock clock) {
+      JsonHttp http, WebhookIds ids, Executor blocking, Clock clock) {
     this.database = database;
     this.entities = entities;
     this.guard = guard;
@@ -96,8 +97,8 @@ final class EndpointRoutes {
             post(() -> http.jsonBody(body -> onSuccess(create(workspaceId, body), created ->
                 http.json(StatusCodes.CREATED, created)))),
             get(() -> parameterOptional("cursor", cursor -> parameterOptional("limit", limit -> {
-              int size = WebhookHttp.limit(limit);
-              String after = WebhookHttp.cursor(cursor, id -> WebhookIds.isId(WebhookIds.ENDPOINT_PREFIX, id));
+              int size = JsonHttp.limit(limit);
+              String after = JsonHttp.cursor(cursor, id -> WebhookIds.isId(WebhookIds.ENDPOINT_PREFIX, id));
               return onSuccess(database.withConnection(null, owner, "list-endpoints",
                   Endpoints.list(workspaceId, after, size)), rows -> http.json(StatusCodes.OK, new EndpointPage(
                       rows.stream().map(EndpointView::of).toList(),
@@ -127,7 +128,7 @@ final class EndpointRoutes {
       return CompletableFuture.failedFuture(ApiProblem.notFound("no such endpoint"));
     }
     return database.withConnection(null, "workspace-" + workspaceId, "find-endpoint",
-        Endpoints.find(workspaceId, endpointId)).thenApply(row -> WebhookHttp.found(row, "endpoint"));
+        Endpoints.find(workspaceId, endpointId)).thenApply(row -> JsonHttp.found(row, "endpoint"));
   }
 
   private CompletionStage<EndpointView> create(String workspaceId, JsonNode body) {
@@ -189,7 +190,7 @@ final class EndpointRoutes {
     String secret = StandardWebhooks.generateSecret(settings.secretBytes());
     return database.withConnection(null, "workspace-" + workspaceId, "rotate-secret",
             Endpoints.rotate(workspaceId, endpointId, secret, previousExpiresAt, now))
-        .thenCompose(row -> reconfigured(WebhookHttp.found(row, "endpoint"), now))
+        .thenCompose(row -> reconfigured(JsonHttp.found(row, "endpoint"), now))
         .thenApply(row -> new RotatedSecret(secret, previousExpiresAt));
   }
 
@@ -200,12 +201,12 @@ final class EndpointRoutes {
     Instant now = clock.instant();
     return database.withConnection(null, "workspace-" + workspaceId, paused ? "pause-endpoint" : "resume-endpoint",
             Endpoints.setPaused(workspaceId, endpointId, paused, now))
-        .thenCompose(row -> reconfigured(WebhookHttp.found(row, "endpoint"), now));
+        .thenCompose(row -> reconfigured(JsonHttp.found(row, "endpoint"), now));
   }
 
   /** Hands the entity the endpoint's configuration as of {@code now}; completes with the row once it is journaled. */
   private CompletionStage<EndpointRow> reconfigured(EndpointRow row, Instant now) {
-    return WebhookHttp.acknowledged(entities.reconfigure(row.configAt(now)), "the endpoint's delivery entity")
+    return JsonHttp.acknowledged(entities.reconfigure(row.configAt(now)), "the endpoint's delivery entity")
         .thenApply(done -> row);
   }
 
@@ -213,7 +214,7 @@ final class EndpointRoutes {
   private CompletionStage<Boolean> guarded(String url) {
     return CompletableFuture.supplyAsync(() -> guard.refusal(URI.create(url)), blocking).thenApply(refusal -> {
       if (refusal.isPresent()) {
-        throw ApiProblem.invalid("the URL may not be called", List.of(WebhookHttp.error("url", refusal.get())));
+        throw ApiProblem.invalid("the URL may not be called", List.of(JsonHttp.error("url", refusal.get())));
       }
       return true;
     });
@@ -227,7 +228,7 @@ final class EndpointRoutes {
 
   private static void refuseUnknown(List<String> unknown) {
     if (!unknown.isEmpty()) {
-      throw ApiProblem.invalid("unknown event types", List.of(WebhookHttp.error("eventTypes", "unknown event type(s) "
+      throw ApiProblem.invalid("unknown event types", List.of(JsonHttp.error("eventTypes", "unknown event type(s) "
           + String.join(", ", unknown) + ": neither built in nor registered (POST /v1/webhooks/event-types)")));
     }
   }

@@ -1,5 +1,6 @@
 package io.sluice.orchestrator.webhook;
 
+import io.sluice.orchestrator.http.JsonHttp;
 import static akka.http.javadsl.server.Directives.concat;
 import static akka.http.javadsl.server.Directives.get;
 import static akka.http.javadsl.server.Directives.onSuccess;
@@ -53,10 +54,10 @@ final class EventRoutes {
   private final Database database;
   private final EventPublisher publisher;
   private final WebhookSettings settings;
-  private final WebhookHttp http;
+  private final JsonHttp http;
   private final Clock clock;
 
-  EventRoutes(Database database, EventPublisher publisher, WebhookSettings settings, WebhookHttp http, Clock clock) {
+  EventRoutes(Database database, EventPublisher publisher, WebhookSettings settings, JsonHttp http, Clock clock) {
     this.database = database;
     this.publisher = publisher;
     this.settings = settings;
@@ -93,7 +94,7 @@ final class EventRoutes {
     List<FieldError> errors = new ArrayList<>();
     JsonNode name = body.path("name");
     if (!name.isTextual() || !EndpointRequests.isEventTypeName(name.textValue())) {
-      errors.add(WebhookHttp.error("name", "must be dot-separated lower-case words such as invoice.paid (letters,"
+      errors.add(JsonHttp.error("name", "must be dot-separated lower-case words such as invoice.paid (letters,"
           + " digits, _; at most " + EventTypes.MAX_NAME_LENGTH + " characters)"));
     } else if (EventTypes.BUILT_IN.contains(name.textValue())) {
       throw ApiProblem.conflict("event type " + name.textValue() + " is built in");
@@ -119,17 +120,17 @@ final class EventRoutes {
     List<FieldError> errors = new ArrayList<>();
     body.fieldNames().forEachRemaining(field -> {
       if (!EVENT_FIELDS.contains(field)) {
-        errors.add(WebhookHttp.error(field, "is not a field of an event; fields are eventType, payload,"
+        errors.add(JsonHttp.error(field, "is not a field of an event; fields are eventType, payload,"
             + " idempotencyKey"));
       }
     });
     JsonNode type = body.path("eventType");
     if (!type.isTextual() || !EndpointRequests.isEventTypeName(type.textValue())) {
-      errors.add(WebhookHttp.error("eventType", type.isMissingNode() ? "is required"
+      errors.add(JsonHttp.error("eventType", type.isMissingNode() ? "is required"
           : "must be an event type name such as campaign.completed"));
     }
     if (!body.has("payload")) {
-      errors.add(WebhookHttp.error("payload", "is required (any JSON value)"));
+      errors.add(JsonHttp.error("payload", "is required (any JSON value)"));
     }
     String key = idempotencyKey(body, header, errors);
     if (!errors.isEmpty()) {
@@ -138,14 +139,14 @@ final class EventRoutes {
     String payload = compact(body.get("payload"));
     int size = payload.getBytes(StandardCharsets.UTF_8).length;
     if (size > settings.maxPayloadBytes()) {
-      throw ApiProblem.tooLarge("the payload is too large", List.of(WebhookHttp.error("payload", "is " + size
+      throw ApiProblem.tooLarge("the payload is too large", List.of(JsonHttp.error("payload", "is " + size
           + " bytes (compact JSON), more than the limit of " + settings.maxPayloadBytes())));
     }
     return publisher.publish(workspaceId, type.textValue(), payload, key).exceptionally(failure -> {
       Throwable cause = failure instanceof CompletionException && failure.getCause() != null
           ? failure.getCause() : failure;
       if (cause instanceof EventPublisher.UnknownEventTypeException unknown) {
-        throw ApiProblem.invalid("unknown event type", List.of(WebhookHttp.error("eventType",
+        throw ApiProblem.invalid("unknown event type", List.of(JsonHttp.error("eventType",
             unknown.getMessage() + " (POST /v1/webhooks/event-types)")));
       }
       throw cause instanceof RuntimeException runtime ? runtime : new CompletionException(cause);
@@ -158,21 +159,21 @@ final class EventRoutes {
     if (body.has("idempotencyKey") && !body.get("idempotencyKey").isNull()) {
       JsonNode value = body.get("idempotencyKey");
       if (!value.isTextual()) {
-        errors.add(WebhookHttp.error("idempotencyKey", "must be a string"));
+        errors.add(JsonHttp.error("idempotencyKey", "must be a string"));
         return null;
       }
       key = value.textValue();
     }
     if (header.isPresent()) {
       if (key != null && !key.equals(header.get())) {
-        errors.add(WebhookHttp.error("idempotencyKey", "differs from the Idempotency-Key header"));
+        errors.add(JsonHttp.error("idempotencyKey", "differs from the Idempotency-Key header"));
         return null;
       }
       key = header.get();
     }
     if (key != null && (key.isEmpty() || key.length() > MAX_KEY_LENGTH || !key.chars().allMatch(c -> c > 32
         && c < 127))) {
-      errors.add(WebhookHttp.error("idempotencyKey", "must be 1 to " + MAX_KEY_LENGTH
+      errors.add(JsonHttp.error("idempotencyKey", "must be 1 to " + MAX_KEY_LENGTH
           + " printable ASCII characters without spaces"));
       return null;
     }
@@ -183,7 +184,7 @@ final class EventRoutes {
     try {
       return http.mapper().writeValueAsString(payload);
     } catch (JsonProcessingException e) {
-      throw ApiProblem.invalid("invalid payload", List.of(WebhookHttp.error("payload", e.getOriginalMessage())));
+      throw ApiProblem.invalid("invalid payload", List.of(JsonHttp.error("payload", e.getOriginalMessage())));
     }
   }
 }

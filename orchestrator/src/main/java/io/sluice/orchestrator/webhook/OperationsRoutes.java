@@ -1,5 +1,6 @@
 package io.sluice.orchestrator.webhook;
 
+import io.sluice.orchestrator.http.JsonHttp;
 import static akka.http.javadsl.server.Directives.concat;
 import static akka.http.javadsl.server.Directives.get;
 import static akka.http.javadsl.server.Directives.onSuccess;
@@ -72,10 +73,10 @@ final class OperationsRoutes {
   private final Database database;
   private final EndpointEntities entities;
   private final WebhookSettings settings;
-  private final WebhookHttp http;
+  private final JsonHttp http;
   private final Clock clock;
 
-  OperationsRoutes(Database database, EndpointEntities entities, WebhookSettings settings, WebhookHttp http,
+  OperationsRoutes(Database database, EndpointEntities entities, WebhookSettings settings, JsonHttp http,
       Clock clock) {
     this.database = database;
     this.entities = entities;
@@ -110,8 +111,8 @@ final class OperationsRoutes {
     return parameterOptional("state", state -> parameterOptional("cursor", cursor ->
         parameterOptional("limit", limit -> {
           Optional<DeliveryState> byState = state.map(OperationsRoutes::state);
-          int size = WebhookHttp.limit(limit);
-          String before = WebhookHttp.cursor(cursor, id -> WebhookIds.isId(WebhookIds.MESSAGE_PREFIX, id));
+          int size = JsonHttp.limit(limit);
+          String before = JsonHttp.cursor(cursor, id -> WebhookIds.isId(WebhookIds.MESSAGE_PREFIX, id));
           return onSuccess(owned(workspaceId, endpointId, "list-deliveries",
               Deliveries.ofEndpoint(endpointId, byState, before, size)), rows ->
               http.json(StatusCodes.OK, new DeliveryPage(rows,
@@ -121,7 +122,7 @@ final class OperationsRoutes {
 
   private Route attempts(String workspaceId, String endpointId, String messageId) {
     return parameterOptional("cursor", cursor -> parameterOptional("limit", limit -> {
-      int size = WebhookHttp.limit(limit);
+      int size = JsonHttp.limit(limit);
       int after = cursor.map(OperationsRoutes::attemptCursor).orElse(0);
       CompletionStage<List<AttemptRow>> page = delivered(workspaceId, endpointId, messageId, "list-attempts",
           Attempts.of(endpointId, messageId, after, size));
@@ -133,7 +134,7 @@ final class OperationsRoutes {
   private Route deadLetters(String workspaceId) {
     return parameterOptional("endpointId", endpointId -> parameterOptional("cursor", cursor ->
         parameterOptional("limit", limit -> {
-          int size = WebhookHttp.limit(limit);
+          int size = JsonHttp.limit(limit);
           Deliveries.DeadLetterCursor after = cursor.map(OperationsRoutes::deadLetterCursor).orElse(null);
           if (endpointId.isPresent() && !WebhookIds.isId(WebhookIds.ENDPOINT_PREFIX, endpointId.get())) {
             throw ApiProblem.notFound("no such endpoint");
@@ -154,12 +155,12 @@ final class OperationsRoutes {
     }
     return database.withConnection(null, "workspace-" + workspaceId, "read-message",
             Messages.withDeliveries(workspaceId, messageId))
-        .thenApply(found -> view(WebhookHttp.found(found, "message")));
+        .thenApply(found -> view(JsonHttp.found(found, "message")));
   }
 
   private CompletionStage<Replayed> replayOne(String workspaceId, String endpointId, String messageId) {
     return delivered(workspaceId, endpointId, messageId, "find-delivery", Deliveries.find(endpointId, messageId))
-        .thenCompose(found -> WebhookHttp.acknowledged(entities.replay(endpointId, List.of(messageId)),
+        .thenCompose(found -> JsonHttp.acknowledged(entities.replay(endpointId, List.of(messageId)),
             "the endpoint's delivery entity"))
         .thenApply(done -> new Replayed(endpointId, 1));
   }
@@ -168,7 +169,7 @@ final class OperationsRoutes {
     return owned(workspaceId, endpointId, "find-dead-since",
             Deliveries.deadSince(endpointId, since, settings.maxPendingPerEndpoint()))
         .thenCompose(ids -> ids.isEmpty() ? CompletableFuture.completedFuture(new Replayed(endpointId, 0))
-            : WebhookHttp.acknowledged(entities.replay(endpointId, ids), "the endpoint's delivery entity")
+            : JsonHttp.acknowledged(entities.replay(endpointId, ids), "the endpoint's delivery entity")
                 .thenApply(done -> new Replayed(endpointId, ids.size())));
   }
 
@@ -179,7 +180,7 @@ final class OperationsRoutes {
     }
     return database.withConnection(null, "workspace-" + workspaceId, purpose,
             Endpoints.ifOwned(workspaceId, endpointId, work))
-        .thenApply(result -> WebhookHttp.found(result, "endpoint"));
+        .thenApply(result -> JsonHttp.found(result, "endpoint"));
   }
 
   /** Runs {@code work} if the workspace's endpoint has a delivery of the message; 404 otherwise. */
@@ -189,7 +190,7 @@ final class OperationsRoutes {
       return CompletableFuture.failedFuture(ApiProblem.notFound("no such message at this endpoint"));
     }
     return owned(workspaceId, endpointId, purpose, Deliveries.ifPresent(endpointId, messageId, work))
-        .thenApply(result -> WebhookHttp.found(result, "message at this endpoint"));
+        .thenApply(result -> JsonHttp.found(result, "message at this endpoint"));
   }
 
   private MessageView view(Messages.MessageDeliveries found) {
@@ -205,13 +206,13 @@ final class OperationsRoutes {
   private static Instant since(JsonNode body) {
     JsonNode since = body.path("since");
     if (!since.isTextual()) {
-      throw WebhookHttp.invalid("since", since.isMissingNode() ? "is required (an ISO-8601 instant)"
+      throw JsonHttp.invalid("since", since.isMissingNode() ? "is required (an ISO-8601 instant)"
           : "must be an ISO-8601 instant such as 2026-03-02T14:00:00Z");
     }
     try {
       return Instant.parse(since.textValue());
     } catch (DateTimeException e) {
-      throw WebhookHttp.invalid("since", "'" + since.textValue() + "' is not an ISO-8601 instant such as"
+      throw JsonHttp.invalid("since", "'" + since.textValue() + "' is not an ISO-8601 instant such as"
           + " 2026-03-02T14:00:00Z");
     }
   }
@@ -220,7 +221,7 @@ final class OperationsRoutes {
     try {
       return DeliveryState.valueOf(value.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw WebhookHttp.invalid("state", "must be pending, delivered or dead");
+      throw JsonHttp.invalid("state", "must be pending, delivered or dead");
     }
   }
 
@@ -236,7 +237,7 @@ final class OperationsRoutes {
     } catch (DateTimeException e) {
       // answered below
     }
-    throw WebhookHttp.invalid("window", "must be an ISO-8601 duration from PT1S to " + MAX_STATS_WINDOW
+    throw JsonHttp.invalid("window", "must be an ISO-8601 duration from PT1S to " + MAX_STATS_WINDOW
         + " such as PT24H");
   }
 
@@ -249,7 +250,7 @@ final class OperationsRoutes {
     } catch (NumberFormatException e) {
       // answered below
     }
-    throw WebhookHttp.invalid("cursor", "is not a cursor this listing gave out (use nextCursor of the previous page)");
+    throw JsonHttp.invalid("cursor", "is not a cursor this listing gave out (use nextCursor of the previous page)");
   }
 
   private static Deliveries.DeadLetterCursor deadLetterCursor(String value) {
@@ -258,6 +259,6 @@ final class OperationsRoutes {
         && WebhookIds.isId(WebhookIds.ENDPOINT_PREFIX, value.substring(dot + 1))) {
       return new Deliveries.DeadLetterCursor(value.substring(0, dot), value.substring(dot + 1));
     }
-    throw WebhookHttp.invalid("cursor", "is not a cursor this listing gave out (use nextCursor of the previous page)");
+    throw JsonHttp.invalid("cursor", "is not a cursor this listing gave out (use nextCursor of the previous page)");
   }
 }

@@ -1,5 +1,6 @@
 package io.sluice.orchestrator.webhook;
 
+import io.sluice.orchestrator.http.JsonHttp;
 import static akka.http.javadsl.server.Directives.concat;
 import static akka.http.javadsl.server.Directives.pathPrefix;
 
@@ -31,7 +32,7 @@ public final class WebhookRoutes {
   public WebhookRoutes(ActorSystem<?> system, ObjectMapper mapper, Database database, EventPublisher publisher,
       EndpointEntities entities, DestinationGuard guard, WebhookSettings settings, WebhookIds ids, Executor blocking,
       Clock clock) {
-    WebhookHttp http = new WebhookHttp(system, mapper);
+    JsonHttp http = new JsonHttp(system, mapper);
     this.events = new EventRoutes(database, publisher, settings, http, clock);
     this.endpoints = new EndpointRoutes(database, entities, guard, settings, http, ids, blocking, clock);
     this.operations = new OperationsRoutes(database, entities, settings, http, clock);

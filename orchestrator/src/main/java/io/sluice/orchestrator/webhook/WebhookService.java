@@ -75,6 +75,11 @@ public final class WebhookService {
     return publisher;
   }
 
+  /** The publisher of events with JSON payloads (the events API's, and scheduled publications'). */
+  public EventPublisher publisher() {
+    return publisher;
+  }
+
   /** The webhook API of one authenticated workspace ({@code /v1/events}, {@code /v1/webhooks/...}). */
   public Route routes(String workspaceId) {
     return routes.routes(workspaceId);

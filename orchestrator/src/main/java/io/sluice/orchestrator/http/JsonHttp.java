@@ -1,4 +1,4 @@
-package io.sluice.orchestrator.webhook;
+package io.sluice.orchestrator.http;
 
 import static akka.http.javadsl.server.Directives.complete;
 import static akka.http.javadsl.server.Directives.extractRequestEntity;
@@ -14,7 +14,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.orchestrator.campaign.FieldError;
-import io.sluice.orchestrator.http.ApiProblem;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -24,35 +23,35 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * What the webhook routes share: JSON in (a body read whole up to a byte limit, 413 beyond it; malformed JSON a 400
+ * What the JSON APIs (webhooks, schedules) share: JSON in (a body read whole up to a byte limit, 413 beyond it; malformed JSON a 400
  * naming {@code body}) and out (the project's mapper), and the paging parameters ({@code limit}, {@code cursor}),
  * each refused with a 400 naming it.
  */
-final class WebhookHttp {
+public final class JsonHttp {
   /** The largest body of a request other than a publication (an endpoint, an event type, a replay). */
-  static final int MAX_BODY_BYTES = 64 * 1024;
-  static final int DEFAULT_PAGE = 50;
-  static final int MAX_PAGE = 500;
+  public static final int MAX_BODY_BYTES = 64 * 1024;
+  public static final int DEFAULT_PAGE = 50;
+  public static final int MAX_PAGE = 500;
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
 
   private final ActorSystem<?> system;
   private final ObjectMapper mapper;
 
-  WebhookHttp(ActorSystem<?> system, ObjectMapper mapper) {
+  public JsonHttp(ActorSystem<?> system, ObjectMapper mapper) {
     this.system = system;
     this.mapper = mapper;
   }
 
-  ObjectMapper mapper() {
+  public ObjectMapper mapper() {
     return mapper;
   }
 
-  <T> Route json(StatusCode status, T body) {
+  public <T> Route json(StatusCode status, T body) {
     return complete(status, body, Jackson.marshaller(mapper));
   }
 
   /** The body as JSON, at most {@code maxBytes} (413 naming {@code tooLargeField} beyond it). */
-  Route jsonBody(int maxBytes, String tooLargeField, Function<JsonNode, Route> inner) {
+  public Route jsonBody(int maxBytes, String tooLargeField, Function<JsonNode, Route> inner) {
     ApiProblem tooLarge = ApiProblem.tooLarge("the request body is larger than " + maxBytes + " bytes",
         List.of(error(tooLargeField, "the request is larger than " + maxBytes + " bytes")));
     return extractRequestEntity(entity -> {
@@ -76,7 +75,7 @@ final class WebhookHttp {
   }
 
   /** The body as JSON, at most {@link #MAX_BODY_BYTES}. */
-  Route jsonBody(Function<JsonNode, Route> inner) {
+  public Route jsonBody(Function<JsonNode, Route> inner) {
     return jsonBody(MAX_BODY_BYTES, "body", inner);
   }
 
@@ -96,7 +95,7 @@ final class WebhookHttp {
   }
 
   /** {@code ?limit=}, 1 to {@link #MAX_PAGE}, {@link #DEFAULT_PAGE} when absent. */
-  static int limit(Optional<String> value) {
+  public static int limit(Optional<String> value) {
     if (value.isEmpty()) {
       return DEFAULT_PAGE;
     }
@@ -112,7 +111,7 @@ final class WebhookHttp {
   }
 
   /** {@code ?cursor=}: null when absent, else it must pass {@code shape} (it is the last id of the previous page). */
-  static String cursor(Optional<String> value, Predicate<String> shape) {
+  public static String cursor(Optional<String> value, Predicate<String> shape) {
     if (value.isEmpty()) {
       return null;
     }
@@ -123,20 +122,20 @@ final class WebhookHttp {
   }
 
   /** A missing resource, or one of another workspace: the same words either way. */
-  static <T> T found(Optional<T> value, String what) {
+  public static <T> T found(Optional<T> value, String what) {
     return value.orElseThrow(() -> ApiProblem.notFound("no such " + what));
   }
 
-  static FieldError error(String field, String message) {
+  public static FieldError error(String field, String message) {
     return new FieldError(field, null, message);
   }
 
-  static ApiProblem invalid(String field, String message) {
+  public static ApiProblem invalid(String field, String message) {
     return ApiProblem.invalid("invalid " + field, List.of(error(field, message)));
   }
 
   /** Awaits an entity's acknowledgement; a failure (timeout, shard not reachable) is a 503 the client may retry. */
-  static <T> CompletionStage<T> acknowledged(CompletionStage<T> stage, String what) {
+  public static <T> CompletionStage<T> acknowledged(CompletionStage<T> stage, String what) {
     return stage.exceptionally(failure -> {
       Throwable cause = failure instanceof CompletionException && failure.getCause() != null
           ? failure.getCause() : failure;
