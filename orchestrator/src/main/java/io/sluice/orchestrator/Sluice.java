@@ -16,6 +16,7 @@ import akka.serialization.jackson.JacksonObjectMapperProvider;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import io.sluice.config.BackgroundSettings;
+import io.sluice.config.Mode;
 import io.sluice.config.SluiceSettings;
 import io.sluice.config.WebhookSettings;
 import io.sluice.orchestrator.background.BackgroundServices;
@@ -152,7 +153,11 @@ public final class Sluice {
           background, Clock.systemUTC());
       List<ActorRef<PermitCommand>> supervisors = List.of(supervisor, campaigns.callSlotSupervisor());
       HttpApi api = new HttpApi(system, settings, instanceId, supervisors, List.of(journalPool::stats),
-          HttpApi.DEFAULT_STATS_TIMEOUT).withEmailHealth(campaigns::emailHealth).withWebhookHealth(webhooks::health)
+          HttpApi.DEFAULT_STATS_TIMEOUT)
+          // In serverless mode a health check must not wake the database: the outbox counts are not read.
+          .withEmailHealth(background.mode() == Mode.SERVERLESS ? campaigns::emailHealthWithoutOutbox
+              : campaigns::emailHealth)
+          .withWebhookHealth(webhooks::health)
           .withBackgroundHealth(services::status);
       List<Route> product = new ArrayList<>();
       product.add(new TickRoute(services, mapper).route());

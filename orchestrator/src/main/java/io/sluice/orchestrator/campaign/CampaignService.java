@@ -241,6 +241,11 @@ public final class CampaignService {
     return emailer.health();
   }
 
+  /** The email flag and transport only, without reading the outbox (serverless mode: health never queries). */
+  public CompletionStage<EmailHealth> emailHealthWithoutOutbox() {
+    return CompletableFuture.completedFuture(emailer.healthWithoutOutbox());
+  }
+
   /**
    * Once HTTP is bound: fixes the provider's callback address, creates the first API key on a fresh database, and
    * resumes from what was persisted — owed emails, unprocessed provider events, running and scheduled campaigns.
