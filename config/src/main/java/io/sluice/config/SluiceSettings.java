@@ -23,6 +23,10 @@ public record SluiceSettings(
   public static SluiceSettings from(Config config) {
     SettingsReader reader = new SettingsReader(config);
     Mode mode = reader.oneOf("sluice.mode", Mode.class, Mode.STANDALONE);
+    // SERVERLESS=true, the platforms' spelling, means the same as sluice.mode = serverless.
+    if (config.hasPath(BackgroundSettings.SERVERLESS_ALIAS) && reader.bool(BackgroundSettings.SERVERLESS_ALIAS)) {
+      mode = Mode.SERVERLESS;
+    }
     DatabaseSettings database = new DatabaseSettings(
         reader.nonBlank("sluice.database.url"),
         reader.string("sluice.database.user"),

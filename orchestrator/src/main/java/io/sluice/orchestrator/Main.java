@@ -1,5 +1,6 @@
 package io.sluice.orchestrator;
 
+import akka.actor.CoordinatedShutdown;
 import akka.serialization.jackson.JacksonObjectMapperProvider;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -7,6 +8,7 @@ import io.sluice.config.ApiKeySettings;
 import io.sluice.config.EmailSettings;
 import io.sluice.config.SettingsException;
 import io.sluice.orchestrator.demo.DemoCampaign;
+import io.sluice.orchestrator.idle.IdleExit;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +34,10 @@ public final class Main {
         runDemo(sluice, config);
       }
       sluice.system().getWhenTerminated().toCompletableFuture().join();
+      if (CoordinatedShutdown.get(sluice.system()).getShutdownReason().filter(IdleExit.REASON::equals).isPresent()) {
+        // Exit-on-idle is a clean stop: the next start resumes from the database.
+        System.exit(0);
+      }
     } catch (SettingsException e) {
       log.error(e.getMessage());
       System.exit(2);

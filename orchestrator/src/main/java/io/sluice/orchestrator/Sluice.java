@@ -7,22 +7,31 @@ import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.DispatcherSelector;
+import akka.actor.typed.Props;
 import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.javadsl.AskPattern;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.http.javadsl.Http;
 import akka.http.javadsl.ServerBinding;
+import akka.http.javadsl.server.Route;
 import akka.serialization.jackson.JacksonObjectMapperProvider;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
+import io.sluice.config.BackgroundSettings;
+import io.sluice.config.Mode;
 import io.sluice.config.SluiceSettings;
 import io.sluice.config.Mode;
 import io.sluice.config.ScheduleSettings;
 import io.sluice.config.WebhookSettings;
+import io.sluice.orchestrator.background.BackgroundServices;
+import io.sluice.orchestrator.background.TickRoute;
 import io.sluice.orchestrator.campaign.CampaignService;
 import io.sluice.orchestrator.cluster.ClusterNode;
 import io.sluice.orchestrator.database.Database;
 import io.sluice.orchestrator.http.HttpApi;
+import io.sluice.orchestrator.idle.HttpActivity;
+import io.sluice.orchestrator.idle.IdleExit;
+import io.sluice.orchestrator.idle.InFlightWork;
 import io.sluice.orchestrator.pool.PoolSupervisor;
 import io.sluice.orchestrator.schedule.ScheduleService;
 import io.sluice.orchestrator.schedule.ScheduledJobs;
@@ -40,11 +49,14 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,6 +109,7 @@ public final class Sluice {
     CampaignService.Settings campaignSettings = CampaignService.Settings.from(config, settings.dbPool());
     WebhookSettings webhookSettings = WebhookSettings.from(config);
     ScheduleSettings scheduleSettings = ScheduleSettings.from(config, settings.dbPool());
+    BackgroundSettings background = BackgroundSettings.from(config);
     Kamon.init(config);
     log.info("connection budget: {}", settings.budget().arithmetic());
     if (settings.database().migrateOnStart()) {
@@ -146,24 +159,52 @@ public final class Sluice {
                 return Done.getInstance();
               }));
       ObjectMapper mapper = JacksonObjectMapperProvider.get(system).getOrCreate("jackson-json", Optional.empty());
-      WebhookService webhooks = WebhookService.start(system, webhookSettings, database, mapper, Clock.systemUTC());
-      CampaignService campaigns = CampaignService.start(system, campaignSettings, database, webhooks.events(),
+      WebhookService webhooks = WebhookService.start(system, webhookSettings, background, database, mapper,
           Clock.systemUTC());
+      CampaignService campaigns = CampaignService.start(system, campaignSettings, background, database,
+          webhooks.events(), Clock.systemUTC());
       ScheduleService schedules = ScheduleService.start(system, scheduleSettings, database, jobs,
-          webhooks.publisher()::publish, schedulesEnabled(config), settings.mode() == Mode.STANDALONE, mapper,
-          Clock.systemUTC());
-      HttpApi api = new HttpApi(system, settings, instanceId,
-          java.util.List.of(supervisor, campaigns.callSlotSupervisor()), java.util.List.of(journalPool::stats),
-          HttpApi.DEFAULT_STATS_TIMEOUT).withEmailHealth(campaigns::emailHealth).withWebhookHealth(webhooks::health);
+          webhooks.publisher()::publish, background.enabled(BackgroundSettings.SCHEDULES),
+          background.armsTimers(BackgroundSettings.SCHEDULES), mapper, Clock.systemUTC());
+      // One line per background service; each name has its switch in BackgroundSettings.
+      BackgroundServices services = new BackgroundServices(List.of(schedules, campaigns.scheduler(),
+          webhooks.retries()), background, Clock.systemUTC());
+      List<ActorRef<PermitCommand>> supervisors = List.of(supervisor, campaigns.callSlotSupervisor());
+      HttpApi api = new HttpApi(system, settings, instanceId, supervisors, List.of(journalPool::stats),
+          HttpApi.DEFAULT_STATS_TIMEOUT)
+          // In serverless mode a health check must not wake the database: the outbox counts are not read.
+          .withEmailHealth(background.mode() == Mode.SERVERLESS ? campaigns::emailHealthWithoutOutbox
+              : campaigns::emailHealth)
+          .withWebhookHealth(webhooks::health)
+          .withBackgroundHealth(services::status);
+      List<Route> product = new ArrayList<>();
+      product.add(new TickRoute(services, mapper).route());
+      product.addAll(campaigns.routes(workspace -> concat(webhooks.routes(workspace), schedules.routes(workspace)),
+          List.of("events", "webhooks", "schedules")));
+      AtomicReference<ActorRef<IdleExit.Command>> idleExit = new AtomicReference<>();
+      HttpActivity http = new HttpActivity(() -> {
+        ActorRef<IdleExit.Command> exit = idleExit.get();
+        if (exit != null) {
+          exit.tell(IdleExit.Activity.INSTANCE);
+        }
+      });
+      Route routes = api.routes(product);
       ServerBinding binding = Http.get(system)
           .newServerAt(settings.http().host(), settings.http().port())
-          .bind(api.routes(campaigns.routes(workspace -> concat(webhooks.routes(workspace),
-              schedules.routes(workspace)), java.util.List.of("events", "webhooks", "schedules"))))
+          .bind(background.exitOnIdle().isPresent() ? http.counted(routes) : routes)
           .toCompletableFuture()
           .get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
           .addToCoordinatedShutdown(Duration.ofSeconds(10), system);
       campaigns.resume(binding.localAddress().getHostString(), binding.localAddress().getPort());
       webhooks.resume();
+      background.exitOnIdle().ifPresent(quiet -> {
+        InFlightWork inFlight = new InFlightWork(system, supervisors, List.of(http::inFlight,
+            () -> journalPool.stats().borrowed(), () -> webhooks.activity().inFlight(),
+            () -> campaigns.activity().attemptsInFlight(), schedules::runsInFlight));
+        idleExit.set(system.systemActorOf(IdleExit.create(quiet, inFlight::busy,
+            () -> CoordinatedShutdown.get(system).runAll(IdleExit.REASON)), "idle-exit", Props.empty()));
+      });
+      log.info("background services: {}", background);
       log.info("Sluice started: instance={} mode={} http=http://{}:{} cluster={}", instanceId,
           settings.mode().name().toLowerCase(java.util.Locale.ROOT), binding.localAddress().getHostString(),
           binding.localAddress().getPort(), akka.cluster.typed.Cluster.get(system).selfMember().address());
@@ -173,12 +214,6 @@ public final class Sluice {
       system.getWhenTerminated().toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       throw e;
     }
-  }
-
-  /** {@code sluice.background.schedules.enabled} ({@code ENABLE_SCHEDULES}); on unless set off. */
-  private static boolean schedulesEnabled(Config config) {
-    String key = "sluice.background.schedules.enabled";
-    return !config.hasPath(key) || config.getBoolean(key);
   }
 
   /** The pool closes even if the supervisor does not stop in time: the process is going away either way. */

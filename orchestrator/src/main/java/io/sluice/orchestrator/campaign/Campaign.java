@@ -4,6 +4,7 @@ import akka.Done;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.PostStop;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.TimerScheduler;
@@ -65,7 +66,7 @@ public final class Campaign
   }
 
   private final ActorContext<CampaignCommand> context;
-  private final TimerScheduler<CampaignCommand> timers;
+  private final CampaignTimers timers;
   private final CampaignPorts ports;
   private final Dialler dialler;
 
@@ -73,9 +74,9 @@ public final class Campaign
       TimerScheduler<CampaignCommand> timers, CampaignPorts ports) {
     super(PersistenceId.of(ENTITY_KEY.name(), campaignId));
     this.context = context;
-    this.timers = timers;
+    this.timers = new CampaignTimers(timers, ports.activity(), ports.armsTimers());
     this.ports = ports;
-    this.dialler = new Dialler(campaignId, context, timers, ports, this::Effect, this::completeIfDone);
+    this.dialler = new Dialler(campaignId, context, this.timers, ports, this::Effect, this::completeIfDone);
   }
 
   /**
@@ -111,6 +112,10 @@ public final class Campaign
   public SignalHandler<CampaignState> signalHandler() {
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.instance(), this::onRecovered)
+        .onSignal(PostStop.instance(), state -> {
+          timers.stopped();
+          dialler.stopped();
+        })
         .build();
   }
 
@@ -125,7 +130,10 @@ public final class Campaign
         .onCommand(AddLeads.class, this::onAddLeads)
         .onCommand(Start.class, this::onStart);
     builder.forState(state -> state.status() == CampaignStatus.SCHEDULED)
-        .onCommand(StartDue.class, this::onStartDue);
+        .onCommand(StartDue.class, (state, due) -> {
+          timers.fired(START_TIMER);
+          return onStartDue(state);
+        });
     builder.forState(state -> state.status() == CampaignStatus.RUNNING)
         .onCommand(Pause.class, this::onPause);
     builder.forState(state -> state.status() == CampaignStatus.PAUSED)
@@ -136,9 +144,12 @@ public final class Campaign
         .onCommand(Get.class, (state, get) -> Effect().reply(get.replyTo(), accepted(state)))
         .onCommand(ReportOutcome.class, dialler::onReport);
     builder.forAnyState()
-        .onCommand(Wake.class, (state, wake) -> Effect().none().thenRun(woken -> dialler.dialMore()).thenNoReply())
+        .onCommand(Wake.class, this::onWake)
         .onCommand(Dialler.Step.class, dialler::onStep)
-        .onCommand(StartDue.class, (state, due) -> Effect().noReply())
+        .onCommand(StartDue.class, (state, due) -> {
+          timers.fired(START_TIMER);
+          return Effect().noReply();
+        })
         .onCommand(Create.class, (state, create) -> refuse(create.replyTo(), state, "campaign already exists"))
         .onCommand(AddLeads.class, (state, add) -> refuse(add.replyTo(), state, "leads can only be added to a draft"))
         .onCommand(Start.class, (state, start) -> refuse(start.replyTo(), state, "only a draft can be started"))
@@ -185,8 +196,27 @@ public final class Campaign
         .thenReply(start.replyTo(), this::accepted);
   }
 
-  private ReplyEffect<CampaignEvent, CampaignState> onStartDue(CampaignState state, StartDue due) {
+  private ReplyEffect<CampaignEvent, CampaignState> onStartDue(CampaignState state) {
     return Effect().persist(new CampaignEvent.Started(now())).thenRun(this::running).thenNoReply();
+  }
+
+  /**
+   * Whatever is due now: a scheduled start whose time came, due leads of a running campaign, an owed summary
+   * hand-over (a second hand-over sends nothing twice). Sent at start-up to the campaigns to resume and, in serverless
+   * mode, by a tick to the campaigns with due work.
+   */
+  private ReplyEffect<CampaignEvent, CampaignState> onWake(CampaignState state, Wake wake) {
+    if (state.status() == CampaignStatus.SCHEDULED && !state.startAt().isAfter(now())) {
+      timers.cancel(START_TIMER);
+      return onStartDue(state);
+    }
+    return Effect().none().thenRun(woken -> {
+      if (woken.status() == CampaignStatus.COMPLETED && !woken.summaryHandedOver()) {
+        dialler.handOverSummary(woken);
+      } else {
+        dialler.dialMore();
+      }
+    }).thenNoReply();
   }
 
   private ReplyEffect<CampaignEvent, CampaignState> onPause(CampaignState state, Pause pause) {
@@ -259,12 +289,13 @@ public final class Campaign
   }
 
   private void armStart(CampaignState state) {
-    Duration until = Duration.between(now(), state.startAt());
-    timers.startSingleTimer(START_TIMER, StartDue.INSTANCE, until.isNegative() ? Duration.ZERO : until);
+    timers.start(START_TIMER, StartDue.INSTANCE, Duration.between(now(), state.startAt()));
   }
 
+  /** The read-side row's next wake-up is the start time while scheduled: a tick finds a due start there. */
   private void saveView(CampaignState state) {
-    context.pipeToSelf(ports.leads().saveView(state.view(dialler.nextWakeAt())),
+    Instant nextWake = state.status() == CampaignStatus.SCHEDULED ? state.startAt() : dialler.nextWakeAt();
+    context.pipeToSelf(ports.leads().saveView(state.view(nextWake)),
         (done, failure) -> new Dialler.ViewSaved(state.status(), failure));
   }
 

@@ -14,6 +14,7 @@ import akka.http.javadsl.server.Route;
 import akka.serialization.jackson.JacksonObjectMapperProvider;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.config.ApiKeySettings;
+import io.sluice.config.BackgroundSettings;
 import io.sluice.config.CallSlotSettings;
 import io.sluice.config.CampaignLoad;
 import io.sluice.config.CampaignSettings;
@@ -73,11 +74,13 @@ public final class CampaignService {
   private final SummaryEmailer emailer;
   private final CompletableFuture<String> callbackUrl;
   private final String configuredCallbackUrl;
+  private final CampaignActivity activity;
+  private final CampaignScheduler scheduler;
 
   private CampaignService(ActorSystem<?> system, Database database, ActorRef<PermitCommand> callSlotSupervisor,
       WorkspaceAccess access, ProviderWebhookRoute webhook, CampaignRoutes campaignRoutes,
       WorkspaceListRoutes listRoutes, SummaryEmailer emailer, CompletableFuture<String> callbackUrl,
-      String configuredCallbackUrl) {
+      String configuredCallbackUrl, CampaignActivity activity, CampaignScheduler scheduler) {
     this.system = system;
     this.database = database;
     this.callSlotSupervisor = callSlotSupervisor;
@@ -88,6 +91,8 @@ public final class CampaignService {
     this.emailer = emailer;
     this.callbackUrl = callbackUrl;
     this.configuredCallbackUrl = configuredCallbackUrl;
+    this.activity = activity;
+    this.scheduler = scheduler;
   }
 
   /** Every setting the campaign side reads, validated before anything starts. */
@@ -117,6 +122,15 @@ public final class CampaignService {
    */
   public static CampaignService start(ActorSystem<?> system, Settings settings, Database database,
       OperationalEvents events, Clock clock) throws Exception {
+    return start(system, settings, BackgroundSettings.standalone(), database, events, clock);
+  }
+
+  /**
+   * As {@link #start(ActorSystem, Settings, Database, OperationalEvents, Clock)}, with the entities' timers armed
+   * or not as {@code background} says for the campaign scheduler.
+   */
+  public static CampaignService start(ActorSystem<?> system, Settings settings, BackgroundSettings background,
+      Database database, OperationalEvents events, Clock clock) throws Exception {
     ObjectMapper mapper = JacksonObjectMapperProvider.get(system).getOrCreate("jackson-json", Optional.empty());
     ProviderSettings provider = startSimulatedProvider(system, settings.provider());
     CallProviderClient providerClient = new CallProviderClient(system, provider);
@@ -130,6 +144,7 @@ public final class CampaignService {
         CallSlots.SUPERVISOR_NAME, DispatcherSelector.fromConfig(Database.PERMIT_DISPATCHER));
     CallSlots callSlots = new CallSlots(slotSupervisor, slots, system, slotSettings.defaultMaxWait());
 
+    CampaignActivity activity = new CampaignActivity();
     SummaryEmailer emailer = SummaryEmailer.create(settings.email(), database, system, clock);
     CompletableFuture<String> callbackUrl = new CompletableFuture<>();
     CampaignSettings campaigns = settings.campaigns();
@@ -137,7 +152,8 @@ public final class CampaignService {
         new ProviderCallPlacer(providerClient, mapper, callbackUrl::join), refiner,
         new PublishedCompletions(events, new EmailedSummaries(emailer, database)), new LocalWindowClock(QuietHours.from(campaigns)), slotSupervisor,
         callSlots::throttled, clock, campaigns.callSlotWait(), campaigns.retryLater(),
-        new PublishedCallEvents(events));
+        new PublishedCallEvents(events), activity,
+        background.armsTimers(BackgroundSettings.CAMPAIGN_SCHEDULER));
     Campaign.init(system, ports);
 
     StandardWebhooks verifier = new StandardWebhooks(provider.webhookSecret(), provider.timestampTolerance(), clock);
@@ -147,7 +163,8 @@ public final class CampaignService {
     CampaignRoutes campaignRoutes = new CampaignRoutes(system, mapper, database, campaigns,
         system.dispatchers().lookup(DispatcherSelector.blocking()), clock, campaigns.askTimeout());
     return new CampaignService(system, database, slotSupervisor, access, webhook, campaignRoutes,
-        new WorkspaceListRoutes(mapper, database, clock), emailer, callbackUrl, provider.callbackUrl());
+        new WorkspaceListRoutes(mapper, database, clock), emailer, callbackUrl, provider.callbackUrl(), activity,
+        new CampaignScheduler(system, database, activity, background.enabled(BackgroundSettings.CAMPAIGN_SCHEDULER)));
   }
 
   /**
@@ -210,8 +227,23 @@ public final class CampaignService {
         concat(prefixes.get(0), prefixes.subList(1, prefixes.size()).toArray(Route[]::new))));
   }
 
+  /** The campaigns' part of a tick and of {@code /health}'s background view. */
+  public CampaignScheduler scheduler() {
+    return scheduler;
+  }
+
+  /** Timers and attempts in flight on this node; never blocks. */
+  public CampaignActivity.Snapshot activity() {
+    return activity.snapshot();
+  }
+
   public CompletionStage<EmailHealth> emailHealth() {
     return emailer.health();
+  }
+
+  /** The email flag and transport only, without reading the outbox (serverless mode: health never queries). */
+  public CompletionStage<EmailHealth> emailHealthWithoutOutbox() {
+    return CompletableFuture.completedFuture(emailer.healthWithoutOutbox());
   }
 
   /**

@@ -3,7 +3,6 @@ package io.sluice.orchestrator.campaign;
 import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.javadsl.ActorContext;
-import akka.actor.typed.javadsl.TimerScheduler;
 import akka.persistence.typed.javadsl.EffectFactories;
 import akka.persistence.typed.javadsl.ReplyEffect;
 import io.sluice.orchestrator.provider.PlaceCallResult;
@@ -11,6 +10,7 @@ import io.sluice.protocols.campaign.CallOutcome;
 import io.sluice.protocols.campaign.CampaignCommand;
 import io.sluice.protocols.campaign.CampaignCommand.ReportOutcome;
 import io.sluice.protocols.campaign.CampaignEvent;
+import io.sluice.protocols.campaign.CampaignReply.CampaignView;
 import io.sluice.protocols.campaign.CampaignStatus;
 import io.sluice.protocols.permit.Acquire;
 import io.sluice.protocols.permit.Granted;
@@ -61,6 +61,8 @@ final class Dialler implements Settler.Attempts, DueLeads.Dials {
 
   enum SummaryRetry implements Step { INSTANCE }
 
+  static final String SUMMARY_TIMER = "summary";
+
   record LeadLoaded(LeadToDial lead, int attempt, Throwable failure) implements Step {}
 
   record Claimed(List<LeadClaim> claims, Map<Long, ClaimResult> results, Throwable failure) implements Step {}
@@ -77,7 +79,7 @@ final class Dialler implements Settler.Attempts, DueLeads.Dials {
 
   private final String campaignId;
   private final ActorContext<CampaignCommand> context;
-  private final TimerScheduler<CampaignCommand> timers;
+  private final CampaignTimers timers;
   private final CampaignPorts ports;
   private final Supplier<EffectFactories<CampaignEvent, CampaignState>> effects;
   private final Function<CampaignState, ReplyEffect<CampaignEvent, CampaignState>> completion;
@@ -94,7 +96,7 @@ final class Dialler implements Settler.Attempts, DueLeads.Dials {
   private final DueLeads dueLeads;
   private long requestIds;
 
-  Dialler(String campaignId, ActorContext<CampaignCommand> context, TimerScheduler<CampaignCommand> timers,
+  Dialler(String campaignId, ActorContext<CampaignCommand> context, CampaignTimers timers,
       CampaignPorts ports, Supplier<EffectFactories<CampaignEvent, CampaignState>> effects,
       Function<CampaignState, ReplyEffect<CampaignEvent, CampaignState>> completion) {
     this.campaignId = campaignId;
@@ -158,6 +160,7 @@ final class Dialler implements Settler.Attempts, DueLeads.Dials {
     } else if (step instanceof SummaryDone done) {
       return onSummaryDone(state, done);
     } else if (step instanceof SummaryRetry) {
+      timers.fired(SUMMARY_TIMER);
       handOverSummary(state);
     } else if (step instanceof MaybeComplete) {
       return completion.apply(state);
@@ -175,7 +178,7 @@ final class Dialler implements Settler.Attempts, DueLeads.Dials {
       return effects.get().noReply();
     }
     if (state.inFlight().containsKey(loaded.lead().leadId())) {
-      leadsInFlight.put(loaded.lead().leadId(), loaded.lead());
+      track(loaded.lead());
       claim(state, List.of(loaded.lead()));
     }
     return effects.get().noReply();
@@ -215,7 +218,7 @@ final class Dialler implements Settler.Attempts, DueLeads.Dials {
         ports.callSlots().tell(new Acquire(requestId, "campaign-" + campaignId, "call", LeaseKind.SHORT,
             Priority.NORMAL, ports.slotMaxWait(), slotReplies, context.getSelf()));
       } else {
-        leadsInFlight.remove(leadId);
+        untrack(leadId);
         // DO_NOT_CALL: the claim already made the lead final, in the same transaction as the list check.
         ended.add(result == ClaimResult.DO_NOT_CALL
             ? new CampaignEvent.OutcomeRecorded(leadId, claim.attempt(), CallOutcome.DO_NOT_CALL, true, false)
@@ -305,7 +308,7 @@ final class Dialler implements Settler.Attempts, DueLeads.Dials {
 
   @Override
   public void dial(CampaignState after, List<LeadToDial> taken) {
-    taken.forEach(lead -> leadsInFlight.put(lead.leadId(), lead));
+    taken.forEach(this::track);
     claim(after, taken);
   }
 
@@ -327,7 +330,7 @@ final class Dialler implements Settler.Attempts, DueLeads.Dials {
 
   @Override
   public void settled(CampaignState after, List<Long> leadIds) {
-    leadIds.forEach(leadsInFlight::remove);
+    leadIds.forEach(this::untrack);
     context.getSelf().tell(MaybeComplete.INSTANCE);
     dialMore();
   }
@@ -345,10 +348,33 @@ final class Dialler implements Settler.Attempts, DueLeads.Dials {
           withdrawn.failure().toString());
       return effects.get().noReply();
     }
-    leadsInFlight.remove(withdrawn.leadId());
+    untrack(withdrawn.leadId());
     return effects.get().persist(new CampaignEvent.DialWithdrawn(withdrawn.leadId(), withdrawn.attempt()))
         .thenRun(after -> dueLeads.scheduleNextWake())
         .thenNoReply();
+  }
+
+  /** An attempt in flight in this incarnation, counted in the node's activity. */
+  private void track(LeadToDial lead) {
+    if (leadsInFlight.put(lead.leadId(), lead) == null) {
+      ports.activity().attempts(1);
+    }
+  }
+
+  private void untrack(long leadId) {
+    if (leadsInFlight.remove(leadId) != null) {
+      ports.activity().attempts(-1);
+    }
+  }
+
+  /** The entity stops: its attempts in flight leave the node's count (a restart drives them again). */
+  void stopped() {
+    ports.activity().attempts(-leadsInFlight.size());
+    leadsInFlight.clear();
+  }
+
+  private void saveView(CampaignView view) {
+    context.pipeToSelf(ports.leads().saveView(view), (done, failure) -> new ViewSaved(view.status(), failure));
   }
 
   private void releaseSlot(long leadId, boolean failed) {
@@ -364,13 +390,24 @@ final class Dialler implements Settler.Attempts, DueLeads.Dials {
     if (done.failure() != null) {
       log.warn("campaign {}: summary email not handed over, trying again in {}: {}", campaignId,
           ports.retryLater(), done.failure().toString());
-      timers.startSingleTimer("summary", SummaryRetry.INSTANCE, ports.retryLater());
+      if (timers.armed()) {
+        timers.start(SUMMARY_TIMER, SummaryRetry.INSTANCE, ports.retryLater());
+      } else {
+        // No timer: the row's next wake-up says when the hand-over is owed, and a tick finds it there.
+        saveView(state.view(now().plus(ports.retryLater())));
+      }
       return effects.get().noReply();
     }
     if (state.summaryHandedOver()) {
       return effects.get().noReply();
     }
-    return effects.get().persist(new CampaignEvent.SummaryHandedOver(now())).thenNoReply();
+    return effects.get().persist(new CampaignEvent.SummaryHandedOver(now()))
+        .thenRun(handedOver -> {
+          if (!timers.armed()) {
+            saveView(handedOver.view(null));
+          }
+        })
+        .thenNoReply();
   }
 
   private Instant now() {

@@ -1,7 +1,6 @@
 package io.sluice.orchestrator.campaign;
 
 import akka.actor.typed.javadsl.ActorContext;
-import akka.actor.typed.javadsl.TimerScheduler;
 import akka.persistence.typed.javadsl.EffectFactories;
 import akka.persistence.typed.javadsl.ReplyEffect;
 import io.sluice.protocols.campaign.CampaignCommand;
@@ -50,7 +49,7 @@ final class DueLeads {
 
   private final String campaignId;
   private final ActorContext<CampaignCommand> context;
-  private final TimerScheduler<CampaignCommand> timers;
+  private final CampaignTimers timers;
   private final CampaignPorts ports;
   private final Supplier<EffectFactories<CampaignEvent, CampaignState>> effects;
   private final Dials dials;
@@ -58,7 +57,7 @@ final class DueLeads {
   private boolean loading;
   private Instant nextWakeAt;
 
-  DueLeads(String campaignId, ActorContext<CampaignCommand> context, TimerScheduler<CampaignCommand> timers,
+  DueLeads(String campaignId, ActorContext<CampaignCommand> context, CampaignTimers timers,
       CampaignPorts ports, Supplier<EffectFactories<CampaignEvent, CampaignState>> effects, Dials dials) {
     this.campaignId = campaignId;
     this.context = context;
@@ -69,7 +68,10 @@ final class DueLeads {
     this.log = context.getLog();
   }
 
-  /** When the campaign's one wake-up timer fires next; null when it holds none. */
+  /**
+   * When the campaign's next lead is due; null when none waits. Its one wake-up timer fires then, unless timers are
+   * off (serverless mode), when a tick finds the lead due in the lead table instead.
+   */
   Instant nextWakeAt() {
     return nextWakeAt;
   }
@@ -90,6 +92,7 @@ final class DueLeads {
       return onNextDue(state, next);
     }
     if (step instanceof WakeDue) {
+      timers.fired(WAKE_TIMER);
       nextWakeAt = null;
     }
     return onDialMore(state);
@@ -190,9 +193,8 @@ final class DueLeads {
   }
 
   private void wakeAt(Instant at) {
-    Duration until = Duration.between(now(), at);
     nextWakeAt = at;
-    timers.startSingleTimer(WAKE_TIMER, WakeDue.INSTANCE, until.isNegative() ? Duration.ZERO : until);
+    timers.start(WAKE_TIMER, WakeDue.INSTANCE, Duration.between(now(), at));
   }
 
   private Instant now() {

@@ -13,11 +13,18 @@ import java.util.Map;
  *
  * @param campaignSummaryEnabled the value of {@code sluice.email.campaign-summary.enabled}
  * @param transport "smtp" or "outbox"
- * @param outbox rows per state ("pending", "sent", "failed", "skipped"), every state present
+ * @param outbox rows per state ("pending", "sent", "failed", "skipped"), every state present; empty when not read
+ *     (serverless mode: a health check never wakes the database)
  * @param oldestOwedAgeSeconds age of the oldest email still owed (pending, or failed with a retry due), or null
  */
 public record EmailHealth(boolean campaignSummaryEnabled, String transport, Map<String, Long> outbox,
     Long oldestOwedAgeSeconds) {
+
+  /** The flag and the transport only: the outbox is not read. */
+  public static EmailHealth withoutOutbox(EmailSettings settings) {
+    return new EmailHealth(settings.campaignSummaryEnabled(), settings.transport().name().toLowerCase(Locale.ROOT),
+        Map.of(), null);
+  }
 
   /** The view from the settings and {@code EmailOutbox.counts()} read at {@code now}. */
   public static EmailHealth of(EmailSettings settings, OutboxCounts counts, Instant now) {

@@ -147,6 +147,11 @@ public final class SummaryEmailer {
         .thenApply(counts -> EmailHealth.of(settings, counts, clock.instant()));
   }
 
+  /** The flag and the transport without the outbox counts: for serverless mode, where health must not query. */
+  public EmailHealth healthWithoutOutbox() {
+    return EmailHealth.withoutOutbox(settings);
+  }
+
   /** The permit owner of the work done for one campaign's email. */
   static String owner(String campaignId) {
     return "email-" + campaignId;

@@ -67,6 +67,7 @@ public final class HttpApi {
   private final Duration statsTimeout;
   private final Supplier<CompletionStage<?>> emailHealth;
   private final Supplier<?> webhookHealth;
+  private final Supplier<CompletionStage<?>> backgroundHealth;
   private final ObjectMapper mapper;
 
   /** @param statsTimeout how long to wait for each supervisor's {@link PoolStats} before answering 503 */
@@ -84,12 +85,13 @@ public final class HttpApi {
       List<ActorRef<PermitCommand>> supervisors, List<Supplier<JournalPoolStats>> journalPools,
       Duration statsTimeout) {
     this(system, settings, instanceId, supervisors, journalPools, statsTimeout,
-        () -> CompletableFuture.completedFuture(null), () -> null);
+        () -> CompletableFuture.completedFuture(null), () -> null, () -> CompletableFuture.completedFuture(null));
   }
 
   private HttpApi(ActorSystem<?> system, SluiceSettings settings, String instanceId,
       List<ActorRef<PermitCommand>> supervisors, List<Supplier<JournalPoolStats>> journalPools,
-      Duration statsTimeout, Supplier<CompletionStage<?>> emailHealth, Supplier<?> webhookHealth) {
+      Duration statsTimeout, Supplier<CompletionStage<?>> emailHealth, Supplier<?> webhookHealth,
+      Supplier<CompletionStage<?>> backgroundHealth) {
     this.system = system;
     this.settings = settings;
     this.instanceId = instanceId;
@@ -98,6 +100,7 @@ public final class HttpApi {
     this.statsTimeout = statsTimeout;
     this.emailHealth = emailHealth;
     this.webhookHealth = webhookHealth;
+    this.backgroundHealth = backgroundHealth;
     this.mapper = JacksonObjectMapperProvider.get(system).getOrCreate("jackson-json", Optional.empty());
   }
 
@@ -106,7 +109,8 @@ public final class HttpApi {
    * outbox), so a switched-off flag is never silent.
    */
   public HttpApi withEmailHealth(Supplier<CompletionStage<?>> email) {
-    return new HttpApi(system, settings, instanceId, supervisors, journalPools, statsTimeout, email, webhookHealth);
+    return new HttpApi(system, settings, instanceId, supervisors, journalPools, statsTimeout, email, webhookHealth,
+        backgroundHealth);
   }
 
   /**
@@ -116,7 +120,19 @@ public final class HttpApi {
    * @param webhooks read on the request's thread, so it must not block
    */
   public HttpApi withWebhookHealth(Supplier<?> webhooks) {
-    return new HttpApi(system, settings, instanceId, supervisors, journalPools, statsTimeout, emailHealth, webhooks);
+    return new HttpApi(system, settings, instanceId, supervisors, journalPools, statsTimeout, emailHealth, webhooks,
+        backgroundHealth);
+  }
+
+  /**
+   * The same API whose {@code /health} also shows the background services (schedules, campaign scheduler, webhook
+   * retries): each one's switch, the timers it holds, its last run and next due time.
+   *
+   * @param background must not touch the database: an idle service's health check must not wake it
+   */
+  public HttpApi withBackgroundHealth(Supplier<CompletionStage<?>> background) {
+    return new HttpApi(system, settings, instanceId, supervisors, journalPools, statsTimeout, emailHealth,
+        webhookHealth, background);
   }
 
   /**
@@ -124,9 +140,11 @@ public final class HttpApi {
    *
    * @param email the summary email's flag, transport and outbox; null where the service has none
    * @param webhooks the webhook machinery's activity; null where the service has none
+   * @param background each background service's {@code name, enabled, timers, lastRun, nextDue}; null where the
+   *     service has none
    */
   public record Health(String status, boolean live, boolean ready, String mode, String instanceId, Budget budget,
-      List<PoolState> pools, String problem, Object email, Object webhooks) {}
+      List<PoolState> pools, String problem, Object email, Object webhooks, Object background) {}
 
   /** The email section when its state could not be read. */
   public record Unreadable(String error) {}
@@ -214,20 +232,25 @@ public final class HttpApi {
     String mode = settings.mode().name().toLowerCase(Locale.ROOT);
     CompletionStage<Object> email = emailHealth.get().<Object>thenApply(state -> state)
         .exceptionally(failure -> new Unreadable(unwrap(failure).getMessage()));
+    CompletionStage<Object> background = backgroundHealth.get().<Object>thenApply(state -> state)
+        .exceptionally(failure -> new Unreadable(unwrap(failure).getMessage()));
     return allStats().handle((stats, failure) -> {
       if (failure != null) {
         return new Health("DOWN", true, false, mode, instanceId, budget, List.of(), unwrap(failure).getMessage(),
-            null, null);
+            null, null, null);
       }
       List<PoolState> pools = new ArrayList<>();
       for (PoolStats s : stats) {
         pools.add(new PoolState(s.pool(), s.limit(), s.granted(), s.waiting(), s.physical(), s.drained(),
             s.activeTimers()));
       }
-      return new Health("UP", true, true, mode, instanceId, budget, pools, null, null, null);
+      return new Health("UP", true, true, mode, instanceId, budget, pools, null, null, null, null);
     }).thenCombine(email, (health, emailState) -> new Health(health.status(), health.live(), health.ready(),
         health.mode(), health.instanceId(), health.budget(), health.pools(), health.problem(), emailState,
-        webhookHealth.get()));
+        webhookHealth.get(), null))
+        .thenCombine(background, (health, services) -> new Health(health.status(), health.live(), health.ready(),
+            health.mode(), health.instanceId(), health.budget(), health.pools(), health.problem(), health.email(),
+            health.webhooks(), services));
   }
 
   /** Fails with {@link SupervisorDidNotAnswerException} naming the first supervisor that did not answer in time. */

@@ -30,6 +30,7 @@ public final class ScheduleActions {
   private final Database database;
   private final ActorSystem<?> system;
   private final int handlersPerRun;
+  private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
 
   ScheduleActions(EventPublication events, CampaignStart campaigns, ScheduledJobs jobs, Database database,
       ActorSystem<?> system, int handlersPerRun) {
@@ -45,8 +46,18 @@ public final class ScheduleActions {
     return jobs;
   }
 
+  /** Runs in flight now (for exit-on-idle); never blocks. */
+  int inFlight() {
+    return inFlight.get();
+  }
+
   /** Runs the firing of {@code schedule} due at {@code dueAt}; never throws, a failure is the stage's. */
   CompletionStage<Done> run(TrackedSchedule schedule, Instant dueAt) {
+    inFlight.incrementAndGet();
+    return start(schedule, dueAt).whenComplete((done, failure) -> inFlight.decrementAndGet());
+  }
+
+  private CompletionStage<Done> start(TrackedSchedule schedule, Instant dueAt) {
     try {
       ScheduleAction action = schedule.action();
       if (action instanceof ScheduleAction.PublishEvent publish) {

@@ -64,11 +64,13 @@ public final class ScheduleService implements BackgroundWork {
   private final boolean enabled;
   private final Clock clock;
   private final ScheduleRoutes routes;
+  private final ScheduleActions actions;
 
   private ScheduleService(ActorSystem<?> system, ScheduleSettings settings, Database database,
       ScheduleRequests requests, ScheduleMetrics metrics, ActorRef<SchedulerCommand> scheduler, boolean enabled,
-      ObjectMapper mapper, Clock clock) {
+      ObjectMapper mapper, ScheduleActions actions, Clock clock) {
     this.system = system;
+    this.actions = actions;
     this.settings = settings;
     this.database = database;
     this.requests = requests;
@@ -104,11 +106,16 @@ public final class ScheduleService implements BackgroundWork {
             .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2)),
         "scheduler"));
     ScheduleService service = new ScheduleService(system, settings, database, new ScheduleRequests(settings, jobs),
-        metrics, scheduler, enabled, mapper, clock);
+        metrics, scheduler, enabled, mapper, actions, clock);
     for (ScheduleSpec spec : jobs.registrations()) {
       service.register(spec).toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
     }
     return service;
+  }
+
+  /** Scheduled runs in flight now, for exit-on-idle; never blocks. */
+  public int runsInFlight() {
+    return actions.inFlight();
   }
 
   ScheduleRequests requests() {

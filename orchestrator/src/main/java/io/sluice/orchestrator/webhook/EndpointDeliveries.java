@@ -148,9 +148,12 @@ final class EndpointDeliveries {
     changed.accept(state);
   }
 
-  /** Arms the single timer at {@code at}, or cancels it when null. */
+  /**
+   * Arms the single timer at {@code at}, or cancels it when null. Without timers (serverless mode, retries switched
+   * off) nothing is armed: the due times are in the ledger and a tick wakes the entity.
+   */
   void arm(Instant at) {
-    if (Objects.equals(at, armedAt)) {
+    if (!ports.armsTimers() || Objects.equals(at, armedAt)) {
       return;
     }
     if (at == null) {

@@ -84,6 +84,8 @@ public final class WebhookEndpoint
   private boolean arrivalsQueued;
   private int replaysLoading;
   private boolean passivating;
+  /** The last read of configuration and pending deliveries failed; a wake tries again. */
+  private boolean loadFailed;
   /** When an entity with nothing to do passivates; null while it has work. */
   private Instant idleUntil;
   private boolean counted;
@@ -150,6 +152,14 @@ public final class WebhookEndpoint
           return Effect().noReply();
         })
         .onCommand(Stop.class, (state, stop) -> Effect().stop().thenNoReply())
+        .onCommand(Wake.class, (state, wake) -> {
+          if (!loadFailed) {
+            return Effect().stash();
+          }
+          // Without timers a failed load is tried again by the next tick's wake.
+          load(state);
+          return Effect().noReply();
+        })
         .onAnyCommand((state, command) -> Effect().stash());
     builder.forState(state -> phase == Phase.DELETED)
         .onCommand(Enqueue.class, (state, enqueue) -> refuse(enqueue.replyTo(), "the endpoint was deleted"))
@@ -180,6 +190,7 @@ public final class WebhookEndpoint
 
   /** Reads the configuration and the ledger's pending ids once, and the attempt counts of ids new to the journal. */
   private void load(EndpointState state) {
+    loadFailed = false;
     DeliveryLedger ledger = ports.ledger();
     CompletionStage<Started> started = ledger.endpoint(endpointId).thenCompose(config -> config.isEmpty()
         ? CompletableFuture.completedFuture(new Started(config, List.of(), Map.of(), null))
@@ -197,6 +208,7 @@ public final class WebhookEndpoint
     if (started.failure() != null) {
       context.getLog().warn("endpoint {}: could not read its configuration and pending deliveries, trying again in"
           + " {}: {}", endpointId, EndpointDeliveries.LEDGER_RETRY, started.failure().toString());
+      loadFailed = true;
       deliveries.arm(now().plus(EndpointDeliveries.LEDGER_RETRY));
       return Effect().noReply();
     }
@@ -383,7 +395,8 @@ public final class WebhookEndpoint
     }
     Instant now = now();
     if (idleUntil == null) {
-      idleUntil = now.plus(ports.settings().passivateAfterIdle());
+      // Without timers nothing would end the idle wait: passivate at once.
+      idleUntil = ports.armsTimers() ? now.plus(ports.settings().passivateAfterIdle()) : now;
     }
     if (now.isBefore(idleUntil)) {
       deliveries.arm(idleUntil);

@@ -11,6 +11,8 @@ import java.util.Random;
  * @param activity this node's counters, shared by all its entities
  * @param clock the entities' time (attempt starts, due times, rate limits, the failing period)
  * @param random draws the retry jitter; thread-safe, shared
+ * @param armsTimers whether entities keep their wake-up timer; false in serverless mode or with webhook retries
+ *     switched off, when a tick wakes the endpoints with deliveries due instead
  */
 public record WebhookPorts(
     EndpointClient client,
@@ -19,4 +21,12 @@ public record WebhookPorts(
     WebhookActivity activity,
     WebhookSettings settings,
     Clock clock,
-    Random random) {}
+    Random random,
+    boolean armsTimers) {
+
+  /** Standalone: timers armed. */
+  public WebhookPorts(EndpointClient client, DeliveryLedger ledger, OperationalEvents events, WebhookActivity activity,
+      WebhookSettings settings, Clock clock, Random random) {
+    this(client, ledger, events, activity, settings, clock, random, true);
+  }
+}

@@ -4,7 +4,9 @@ import akka.actor.typed.ActorSystem;
 import akka.actor.typed.DispatcherSelector;
 import akka.http.javadsl.server.Route;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.config.BackgroundSettings;
 import io.sluice.config.WebhookSettings;
+import io.sluice.orchestrator.background.BackgroundWork;
 import io.sluice.orchestrator.database.Database;
 import io.sluice.persistence.webhook.Deliveries;
 import io.sluice.persistence.webhook.WebhookIds;
@@ -35,19 +37,27 @@ public final class WebhookService {
   private final EventPublisher publisher;
   private final WebhookRoutes routes;
   private final WebhookActivity activity;
+  private final WebhookRetries retries;
 
   private WebhookService(Database database, EndpointEntities entities, EventPublisher publisher,
-      WebhookRoutes routes, WebhookActivity activity) {
+      WebhookRoutes routes, WebhookActivity activity, WebhookRetries retries) {
     this.database = database;
     this.entities = entities;
     this.publisher = publisher;
     this.routes = routes;
     this.activity = activity;
+    this.retries = retries;
   }
 
   /** Registers the delivery entities and builds the publisher and the API; delivers nothing until {@link #resume}. */
   public static WebhookService start(ActorSystem<?> system, WebhookSettings settings, Database database,
       ObjectMapper mapper, Clock clock) {
+    return start(system, settings, BackgroundSettings.standalone(), database, mapper, clock);
+  }
+
+  /** As {@link #start(ActorSystem, WebhookSettings, Database, ObjectMapper, Clock)}, timers as {@code background} says. */
+  public static WebhookService start(ActorSystem<?> system, WebhookSettings settings, BackgroundSettings background,
+      Database database, ObjectMapper mapper, Clock clock) {
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
     DestinationGuard guard = ResolvedAddressGuard.from(settings);
     EndpointClient client = new HttpEndpointClient(system, settings, guard, blocking, clock);
@@ -56,10 +66,11 @@ public final class WebhookService {
     EventPublisher publisher = new EventPublisher(database, entities, mapper, settings, ids, clock);
     WebhookActivity activity = new WebhookActivity();
     WebhookEndpoint.init(system, new WebhookPorts(client, new WebhookLedger(database, settings, clock), publisher,
-        activity, settings, clock, new SecureRandom()));
+        activity, settings, clock, new SecureRandom(), background.armsTimers(BackgroundSettings.WEBHOOK_RETRY)));
     WebhookRoutes routes = new WebhookRoutes(system, mapper, database, publisher, entities, guard, settings, ids,
         blocking, clock);
-    return new WebhookService(database, entities, publisher, routes, activity);
+    return new WebhookService(database, entities, publisher, routes, activity,
+        new WebhookRetries(database, entities, activity, background.enabled(BackgroundSettings.WEBHOOK_RETRY)));
   }
 
   /** Wakes the entity of every endpoint with a delivery pending; read once, at start-up. */
@@ -83,6 +94,16 @@ public final class WebhookService {
   /** The webhook API of one authenticated workspace ({@code /v1/events}, {@code /v1/webhooks/...}). */
   public Route routes(String workspaceId) {
     return routes.routes(workspaceId);
+  }
+
+  /** The webhook retries' part of a tick and of {@code /health}'s background view. */
+  public BackgroundWork retries() {
+    return retries;
+  }
+
+  /** The machinery's counters now (timers, attempts in flight); never blocks. */
+  public WebhookActivity.Snapshot activity() {
+    return activity.snapshot();
   }
 
   /** The machinery's activity now, for {@code /health}; never blocks. */

@@ -1,5 +1,6 @@
 package io.sluice.persistence.campaign;
 
+import io.sluice.persistence.DueWork;
 import io.sluice.persistence.Sql;
 import io.sluice.persistence.JdbcWork;
 import io.sluice.persistence.UniqueInsert;
@@ -131,6 +132,38 @@ public final class Campaigns {
           + " WHERE status IN ('SCHEDULED', 'RUNNING')"
           + " ORDER BY CASE WHEN next_wake_at IS NULL THEN 1 ELSE 0 END, next_wake_at, id")) {
         return rows(select);
+      }
+    };
+  }
+
+  /**
+   * The campaigns with work due at {@code now} — RUNNING ones with a PENDING lead due, SCHEDULED ones whose start is
+   * due, COMPLETED ones whose summary hand-over is owed (their {@code next_wake_at}) — and the earliest such due time
+   * after {@code now}: what a tick in serverless mode wakes, read in one unit of work.
+   */
+  public static JdbcWork<DueWork> dueWork(Instant now) {
+    return connection -> {
+      List<String> due = new ArrayList<>();
+      try (PreparedStatement select = connection.prepareStatement("SELECT c.id FROM campaign c"
+          + " WHERE (c.status = 'RUNNING' AND EXISTS (SELECT 1 FROM campaign_lead l WHERE l.campaign_id = c.id"
+          + " AND l.state = 'PENDING' AND l.next_attempt_at <= ?))"
+          + " OR (c.status IN ('SCHEDULED', 'COMPLETED') AND c.next_wake_at <= ?) ORDER BY c.id")) {
+        Sql.setInstant(select, 1, now);
+        Sql.setInstant(select, 2, now);
+        try (ResultSet row = select.executeQuery()) {
+          while (row.next()) {
+            due.add(row.getString(1));
+          }
+        }
+      }
+      try (PreparedStatement next = connection.prepareStatement("SELECT MIN(d.due) AS next_due FROM ("
+          + "SELECT MIN(l.next_attempt_at) AS due FROM campaign c JOIN campaign_lead l ON l.campaign_id = c.id"
+          + " WHERE c.status = 'RUNNING' AND l.state = 'PENDING' AND l.next_attempt_at > ?"
+          + " UNION ALL SELECT MIN(next_wake_at) AS due FROM campaign"
+          + " WHERE status IN ('SCHEDULED', 'COMPLETED') AND next_wake_at > ?) d")) {
+        Sql.setInstant(next, 1, now);
+        Sql.setInstant(next, 2, now);
+        return new DueWork(due, DueWork.earliest(next));
       }
     };
   }

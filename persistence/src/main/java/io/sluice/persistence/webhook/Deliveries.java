@@ -1,5 +1,6 @@
 package io.sluice.persistence.webhook;
 
+import io.sluice.persistence.DueWork;
 import io.sluice.persistence.JdbcWork;
 import io.sluice.persistence.Sql;
 import io.sluice.protocols.webhook.DeliveryState;
@@ -37,6 +38,29 @@ public final class Deliveries {
           + " FROM webhook_delivery WHERE state = ? ORDER BY endpoint_id")) {
         select.setString(1, DeliveryState.PENDING.name());
         return ids(select);
+      }
+    };
+  }
+
+  /**
+   * The endpoints with a PENDING delivery due at {@code now}, and the earliest next attempt after {@code now}: what a
+   * tick in serverless mode wakes, read in one unit of work.
+   */
+  public static JdbcWork<DueWork> dueWork(Instant now) {
+    return connection -> {
+      List<String> due;
+      try (PreparedStatement select = connection.prepareStatement("SELECT DISTINCT endpoint_id"
+          + " FROM webhook_delivery WHERE state = ? AND (next_attempt_at IS NULL OR next_attempt_at <= ?)"
+          + " ORDER BY endpoint_id")) {
+        select.setString(1, DeliveryState.PENDING.name());
+        Sql.setInstant(select, 2, now);
+        due = ids(select);
+      }
+      try (PreparedStatement next = connection.prepareStatement("SELECT MIN(next_attempt_at) AS next_due"
+          + " FROM webhook_delivery WHERE state = ? AND next_attempt_at > ?")) {
+        next.setString(1, DeliveryState.PENDING.name());
+        Sql.setInstant(next, 2, now);
+        return new DueWork(due, DueWork.earliest(next));
       }
     };
   }
