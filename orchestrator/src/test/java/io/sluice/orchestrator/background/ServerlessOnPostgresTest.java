@@ -100,6 +100,7 @@ class ServerlessOnPostgresTest {
     TestDatabase.retireLeftoverCampaigns();
     TestDatabase.retireLeftoverWebhooks();
     TestDatabase.retireLeftoverEmails();
+    TestDatabase.retireLeftoverSchedules();
     sluice = Sluice.start(config);
   }
 
@@ -121,6 +122,9 @@ class ServerlessOnPostgresTest {
     ServiceApi api = new ServiceApi(sluice.httpAddress().getPort()).inNewWorkspace(ADMIN_KEY);
     api.send("POST", "/v1/webhooks/endpoints",
         Map.of("url", receiver.url("/hook"), "eventTypes", List.of("lead.hot")), 201);
+    api.send("POST", "/v1/webhooks/event-types", Map.of("name", "report.ready"), 201);
+    api.send("POST", "/v1/schedules", Map.of("queue", "reports", "every", "PT10S",
+        "action", Map.of("kind", "publish-event", "eventType", "report.ready")), 201);
     String campaignId = api.send("POST", "/v1/campaigns", campaign(3), 201).path("campaignId").asText();
     Instant startAt = Instant.now().plusSeconds(10);
     assertEquals("SCHEDULED", api.send("POST", "/v1/campaigns/" + campaignId + "/start",
@@ -152,7 +156,7 @@ class ServerlessOnPostgresTest {
     assertEquals(1, hookCalls.get(), "nothing retried without a tick");
     assertNoTimers(health());
 
-    // Due now: the scheduled start and the webhook retry.
+    // Due now: the schedule, the scheduled start and the webhook retry.
     Instant due = startAt.isAfter(lastWork.plus(RETRY_DELAY)) ? startAt : lastWork.plus(RETRY_DELAY);
     Thread.sleep(Math.max(0, Duration.between(Instant.now(), due).toMillis() + 500));
     HttpResponse<String> ticked = tick(TICK_TOKEN);
@@ -160,6 +164,16 @@ class ServerlessOnPostgresTest {
     JsonNode report = json.readTree(ticked.body());
     assertEquals(1, service(report, "campaign-scheduler").path("ran").asInt(), ticked.body());
     assertEquals(1, service(report, "webhook-retry").path("ran").asInt(), ticked.body());
+    assertEquals(1, service(report, "schedules").path("ran").asInt(), ticked.body());
+    assertTrue(Instant.parse(service(report, "schedules").path("nextDue").asText()).isAfter(Instant.now()),
+        ticked.body());
+    await("the firing recorded", Duration.ofSeconds(10), () -> {
+      try {
+        return "SUCCEEDED".equals(api.send("GET", "/v1/schedules/reports", null, 200).path("lastOutcome").asText());
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
     await("the retry delivered", Duration.ofSeconds(10), () -> hookCalls.get() >= 2);
     JsonNode started = api.send("GET", "/v1/campaigns/" + campaignId, null, 200);
     assertTrue(List.of("RUNNING", "COMPLETED").contains(started.path("status").asText()), started.toString());
@@ -191,7 +205,7 @@ class ServerlessOnPostgresTest {
 
   private static void assertNoTimers(JsonNode health) {
     JsonNode background = health.path("background");
-    assertEquals(2, background.size(), health.toString());
+    assertEquals(3, background.size(), health.toString());
     for (JsonNode service : background) {
       assertTrue(service.path("enabled").asBoolean(), service.toString());
       assertEquals(0, service.path("timers").asInt(), service.toString());

@@ -1,5 +1,6 @@
 package io.sluice.protocols.schedule;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.time.Duration;
@@ -13,7 +14,10 @@ import java.time.ZoneId;
 public sealed interface Cadence {
 
   /** Every {@code interval}, counted from the registration. */
-  record Every(Duration interval) implements Cadence {}
+  record Every(Duration interval) implements Cadence {
+    @JsonCreator
+    public Every {}
+  }
 
   /**
    * At the times a five-field UNIX cron expression names ({@code minute hour day-of-month month day-of-week}), read

@@ -1,5 +1,6 @@
 package io.sluice.protocols.schedule;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
@@ -12,11 +13,20 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 public sealed interface ScheduleAction {
 
   /** Publishes an event of this type in the schedule's workspace, the payload as its data: webhooks subscribe. */
-  record PublishEvent(String eventType) implements ScheduleAction {}
+  record PublishEvent(String eventType) implements ScheduleAction {
+    @JsonCreator
+    public PublishEvent {}
+  }
 
   /** Starts this campaign of the schedule's workspace. */
-  record StartCampaign(String campaignId) implements ScheduleAction {}
+  record StartCampaign(String campaignId) implements ScheduleAction {
+    @JsonCreator
+    public StartCampaign {}
+  }
 
   /** Calls the job registered in code under this name, with the payload. */
-  record RunJob(String job) implements ScheduleAction {}
+  record RunJob(String job) implements ScheduleAction {
+    @JsonCreator
+    public RunJob {}
+  }
 }

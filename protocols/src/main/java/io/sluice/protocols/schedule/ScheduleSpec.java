@@ -1,5 +1,6 @@
 package io.sluice.protocols.schedule;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Objects;
@@ -28,6 +29,7 @@ public record ScheduleSpec(Queue queue, Workspace workspace, Cadence cadence, Pa
 
   /** A schedule's name within its workspace. */
   public record Queue(String name) {
+    @JsonCreator
     public Queue {
       Objects.requireNonNull(name, "queue name");
     }
@@ -35,6 +37,9 @@ public record ScheduleSpec(Queue queue, Workspace workspace, Cadence cadence, Pa
 
   /** The workspace a schedule belongs to; {@link #SYSTEM} (no id) for Sluice's own. */
   public record Workspace(String id) {
+    @JsonCreator
+    public Workspace {}
+
     public static final Workspace SYSTEM = new Workspace(null);
 
     public static Workspace of(String id) {
@@ -50,6 +55,7 @@ public record ScheduleSpec(Queue queue, Workspace workspace, Cadence cadence, Pa
   public record Payload(String json) {
     public static final Payload EMPTY = new Payload("{}");
 
+    @JsonCreator
     public Payload {
       Objects.requireNonNull(json, "payload json");
     }

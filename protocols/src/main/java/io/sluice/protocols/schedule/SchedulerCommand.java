@@ -1,5 +1,6 @@
 package io.sluice.protocols.schedule;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import akka.actor.typed.ActorRef;
 import io.sluice.protocols.CborSerializable;
 import java.time.Instant;
@@ -12,7 +13,10 @@ import java.time.Instant;
 public interface SchedulerCommand extends CborSerializable {
 
   /** A schedule was registered, changed, paused, resumed or deleted: read its row again. */
-  record ScheduleChanged(String scheduleId) implements SchedulerCommand {}
+  record ScheduleChanged(String scheduleId) implements SchedulerCommand {
+    @JsonCreator
+    public ScheduleChanged {}
+  }
 
   /** Fire the schedule now, once, outside its cadence (its next due time stays). */
   record RunNow(String scheduleId, ActorRef<RunNowReply> replyTo) implements SchedulerCommand {}
@@ -21,7 +25,10 @@ public interface SchedulerCommand extends CborSerializable {
   record RunDue(Instant now, ActorRef<DueFired> replyTo) implements SchedulerCommand {}
 
   /** The scheduler's view for {@code /health}. */
-  record GetStatus(ActorRef<SchedulerStatus> replyTo) implements SchedulerCommand {}
+  record GetStatus(ActorRef<SchedulerStatus> replyTo) implements SchedulerCommand {
+    @JsonCreator
+    public GetStatus {}
+  }
 
   /** The answer to {@link RunNow}. */
   record RunNowReply(String scheduleId, boolean started, String reason) implements CborSerializable {}
