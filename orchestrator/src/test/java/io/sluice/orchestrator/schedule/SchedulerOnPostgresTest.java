@@ -10,13 +10,13 @@ import akka.actor.testkit.typed.javadsl.ManualTime;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.DispatcherSelector;
-import akka.testkit.ExplicitlyTriggeredScheduler;
 import com.typesafe.config.ConfigFactory;
 import io.sluice.config.DatabaseSettings;
 import io.sluice.config.LimitSettings;
 import io.sluice.config.PoolSettings;
 import io.sluice.config.ScheduleSettings;
 import io.sluice.orchestrator.TestDatabase;
+import io.sluice.orchestrator.VirtualClock;
 import io.sluice.orchestrator.database.Database;
 import io.sluice.orchestrator.pool.PoolSupervisor;
 import io.sluice.persistence.HikariGovernedPool;
@@ -32,7 +32,6 @@ import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,23 +95,7 @@ class SchedulerOnPostgresTest {
     kit = ActorTestKit.create("Scheduler", ManualTime.config().withFallback(
         ConfigFactory.parseString("akka.actor.provider = local")).withFallback(ConfigFactory.load()));
     time = ManualTime.get(kit.system());
-    ExplicitlyTriggeredScheduler scheduler = (ExplicitlyTriggeredScheduler) kit.system().classicSystem().scheduler();
-    clock = new Clock() {
-      @Override
-      public ZoneId getZone() {
-        return ZoneOffset.UTC;
-      }
-
-      @Override
-      public Clock withZone(ZoneId zone) {
-        return this;
-      }
-
-      @Override
-      public Instant instant() {
-        return ORIGIN.plusMillis(scheduler.currentTimeMs());
-      }
-    };
+    clock = VirtualClock.of(kit, ORIGIN);
   }
 
   @AfterEach

@@ -2,7 +2,6 @@ package io.sluice.orchestrator.webhook;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.ManualTime;
-import akka.testkit.ExplicitlyTriggeredScheduler;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.sluice.config.WebhookSettings;
@@ -11,8 +10,6 @@ import io.sluice.protocols.webhook.EndpointConfig;
 import io.sluice.protocols.webhook.OutboundMessage;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 
 /** Settings, endpoints, messages and virtual time for the delivery entity's tests. */
@@ -60,23 +57,6 @@ final class WebhookFixtures {
 
   /** A clock on the test kit's ManualTime: it moves only when the test moves time. */
   static Clock virtualClock(ActorTestKit testKit) {
-    ExplicitlyTriggeredScheduler scheduler =
-        (ExplicitlyTriggeredScheduler) testKit.system().classicSystem().scheduler();
-    return new Clock() {
-      @Override
-      public ZoneId getZone() {
-        return ZoneOffset.UTC;
-      }
-
-      @Override
-      public Clock withZone(ZoneId zone) {
-        return this;
-      }
-
-      @Override
-      public Instant instant() {
-        return ORIGIN.plusMillis(scheduler.currentTimeMs());
-      }
-    };
+    return io.sluice.orchestrator.VirtualClock.of(testKit, ORIGIN);
   }
 }

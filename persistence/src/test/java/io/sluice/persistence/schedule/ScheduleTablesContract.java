@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sluice.persistence.JdbcWork;
+import io.sluice.persistence.TablesContract;
 import io.sluice.persistence.UniqueInsert;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,36 +18,10 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** The schedule tables' rules, the same on PostgreSQL and H2. */
-abstract class ScheduleTablesContract {
+abstract class ScheduleTablesContract extends TablesContract {
   final String workspace = "ws-" + UUID.randomUUID();
   final String queue = "q-" + UUID.randomUUID().toString().substring(0, 8);
   final Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-
-  abstract Connection connect() throws SQLException;
-
-  <T> T run(JdbcWork<T> work) throws SQLException {
-    try (Connection connection = connect()) {
-      connection.setAutoCommit(false);
-      try {
-        T result = work.run(connection);
-        connection.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        connection.rollback();
-        throw e;
-      }
-    }
-  }
-
-  long count(String sql, String parameter) throws SQLException {
-    try (Connection connection = connect(); PreparedStatement query = connection.prepareStatement(sql)) {
-      query.setString(1, parameter);
-      try (ResultSet row = query.executeQuery()) {
-        row.next();
-        return row.getLong(1);
-      }
-    }
-  }
 
   ScheduleRow row(String workspaceId, String payload, Long intervalMillis) {
     return new ScheduleRow("sch_" + UUID.randomUUID().toString().replace("-", ""), queue, workspaceId,

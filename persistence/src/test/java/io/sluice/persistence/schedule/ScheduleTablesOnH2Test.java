@@ -19,7 +19,7 @@ class ScheduleTablesOnH2Test extends ScheduleTablesContract {
   }
 
   @Override
-  Connection connect() throws SQLException {
+  protected Connection connect() throws SQLException {
     return DriverManager.getConnection(URL, "sa", "");
   }
 }

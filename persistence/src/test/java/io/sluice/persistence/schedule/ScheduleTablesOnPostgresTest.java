@@ -25,7 +25,7 @@ class ScheduleTablesOnPostgresTest extends ScheduleTablesContract {
   }
 
   @Override
-  Connection connect() throws SQLException {
+  protected Connection connect() throws SQLException {
     return TestPostgres.observer();
   }
 

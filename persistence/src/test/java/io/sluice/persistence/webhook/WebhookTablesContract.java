@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sluice.persistence.JdbcWork;
+import io.sluice.persistence.TablesContract;
 import io.sluice.protocols.webhook.AttemptOutcome.Kind;
 import io.sluice.protocols.webhook.DeliveryOrdering;
 import io.sluice.protocols.webhook.DeliveryState;
@@ -29,39 +29,13 @@ import org.junit.jupiter.api.Test;
  * The webhook tables (V7) against a real database, each unit of work in its own transaction as the facade runs it.
  * Subclasses name the database; every test uses fresh workspaces, so runs do not interfere.
  */
-abstract class WebhookTablesContract {
+abstract class WebhookTablesContract extends TablesContract {
   static final Instant T0 = Instant.parse("2026-03-02T15:00:00Z");
   static final Duration WINDOW = Duration.ofHours(24);
 
   final String workspace = "ws-" + UUID.randomUUID();
   final String otherWorkspace = "ws-" + UUID.randomUUID();
   final WebhookIds ids = new WebhookIds(Clock.fixed(T0, ZoneOffset.UTC));
-
-  abstract Connection connect() throws SQLException;
-
-  <T> T run(JdbcWork<T> work) throws SQLException {
-    try (Connection connection = connect()) {
-      connection.setAutoCommit(false);
-      try {
-        T result = work.run(connection);
-        connection.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        connection.rollback();
-        throw e;
-      }
-    }
-  }
-
-  long count(String sql, String parameter) throws SQLException {
-    try (Connection connection = connect(); PreparedStatement select = connection.prepareStatement(sql)) {
-      select.setString(1, parameter);
-      try (ResultSet row = select.executeQuery()) {
-        row.next();
-        return row.getLong(1);
-      }
-    }
-  }
 
   EndpointRow endpoint(String workspaceId, List<String> eventTypes, boolean enabled, boolean paused) {
     return new EndpointRow(ids.endpointId(), workspaceId, "https://hooks.example.com/in", "test endpoint",

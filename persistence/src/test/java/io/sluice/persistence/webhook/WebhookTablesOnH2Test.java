@@ -19,7 +19,7 @@ class WebhookTablesOnH2Test extends WebhookTablesContract {
   }
 
   @Override
-  Connection connect() throws SQLException {
+  protected Connection connect() throws SQLException {
     return DriverManager.getConnection(URL, "sa", "");
   }
 }

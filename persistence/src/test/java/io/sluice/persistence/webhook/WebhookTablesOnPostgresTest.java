@@ -25,7 +25,7 @@ class WebhookTablesOnPostgresTest extends WebhookTablesContract {
   }
 
   @Override
-  Connection connect() throws SQLException {
+  protected Connection connect() throws SQLException {
     return TestPostgres.observer();
   }
 
