@@ -120,6 +120,13 @@ class ScheduleApiOnPostgresTest {
           && "SUCCEEDED".equals(view.path("recentFirings").path(0).path("status").asText());
     });
 
+    await("the scheduler's series in /metrics", Duration.ofSeconds(10), () -> {
+      String metrics = metrics();
+      return metrics.contains("sluice_schedules_duplicate_registrations_total")
+          && metrics.contains("sluice_schedules_firings_total{queue=\"nightly\",outcome=\"succeeded\"}")
+          && metrics.contains("sluice_schedules_firing_lag_seconds");
+    });
+
     api.send("DELETE", "/v1/schedules/nightly", null, 204);
     api.send("GET", "/v1/schedules/nightly", null, 404);
     api.send("DELETE", "/v1/schedules/nightly", null, 404);
@@ -208,6 +215,16 @@ class ScheduleApiOnPostgresTest {
     List<String> fields = new java.util.ArrayList<>();
     problem.path("errors").forEach(error -> fields.add(error.path("field").asText()));
     assertTrue(fields.contains(field), "expected an error naming " + field + ": " + response.body());
+  }
+
+  private static String metrics() {
+    try {
+      return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+              "http://127.0.0.1:" + sluice.httpAddress().getPort() + "/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static JsonNode get(ServiceApi api, String path) {
