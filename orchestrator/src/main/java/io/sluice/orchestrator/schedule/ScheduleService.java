@@ -19,13 +19,11 @@ import io.sluice.orchestrator.campaign.FieldError;
 import io.sluice.orchestrator.database.Database;
 import io.sluice.orchestrator.http.ApiProblem;
 import io.sluice.orchestrator.http.JsonHttp;
-import io.sluice.persistence.JdbcWork;
 import io.sluice.persistence.campaign.Campaigns;
 import io.sluice.persistence.schedule.Firings;
 import io.sluice.persistence.schedule.FiringRow;
 import io.sluice.persistence.schedule.ScheduleRow;
 import io.sluice.persistence.schedule.Schedules;
-import io.sluice.persistence.webhook.EventTypes;
 import io.sluice.protocols.campaign.CampaignCommand;
 import io.sluice.protocols.campaign.CampaignReply;
 import io.sluice.protocols.schedule.ScheduleAction;
@@ -141,17 +139,11 @@ public final class ScheduleService implements BackgroundWork {
     }
     ScheduleRow candidate = ScheduleRows.row("sch_" + UUID.randomUUID().toString().replace("-", ""), spec,
         first.get(), now);
-    JdbcWork<Checked> work = connection -> {
-      FieldError refusal = checkTarget(spec, connection);
-      return refusal != null ? new Checked(null, refusal) : new Checked(Schedules.register(candidate).run(connection),
-          null);
-    };
-    return database.withConnection(null, owner(spec.workspace().id()), "register-schedule", work)
-        .thenApply(checked -> {
-          if (checked.refusal() != null) {
-            throw ApiProblem.invalid("invalid schedule", List.of(checked.refusal()));
-          }
-          Schedules.Registration registration = checked.registration();
+    return database.withConnection(null, owner(spec.workspace().id()), "register-schedule",
+            Schedules.registerKnown(candidate))
+        .thenApply(stored -> {
+          Schedules.Registration registration = stored.orElseThrow(() -> ApiProblem.invalid("invalid schedule",
+              List.of(unknownTarget(spec.action()))));
           if (registration.change() == Schedules.Change.UNCHANGED) {
             metrics.duplicateRegistration();
           } else {
@@ -163,22 +155,14 @@ public final class ScheduleService implements BackgroundWork {
         });
   }
 
-  /** A registration's write: the registration, or why the action's target refused it (nothing written). */
-  private record Checked(Schedules.Registration registration, FieldError refusal) {}
-
-  /** The event type or campaign an action names must be the workspace's; null when it is. */
-  private static FieldError checkTarget(ScheduleSpec spec, java.sql.Connection connection)
-      throws java.sql.SQLException {
-    if (spec.action() instanceof ScheduleAction.PublishEvent publish
-        && !EventTypes.unknown(spec.workspace().id(), List.of(publish.eventType())).run(connection).isEmpty()) {
+  /** Why {@link Schedules#registerKnown} refused: the event type or campaign is not the workspace's. */
+  private static FieldError unknownTarget(ScheduleAction action) {
+    if (action instanceof ScheduleAction.PublishEvent publish) {
       return JsonHttp.error("action.eventType", "'" + publish.eventType() + "' is not an event type of this"
           + " workspace");
     }
-    if (spec.action() instanceof ScheduleAction.StartCampaign start && Campaigns.find(start.campaignId())
-        .run(connection).filter(row -> row.workspaceId().equals(spec.workspace().id())).isEmpty()) {
-      return JsonHttp.error("action.campaignId", "this workspace has no campaign '" + start.campaignId() + "'");
-    }
-    return null;
+    return JsonHttp.error("action.campaignId", "this workspace has no campaign '"
+        + ((ScheduleAction.StartCampaign) action).campaignId() + "'");
   }
 
   CompletionStage<Optional<ScheduleRow>> find(String workspaceId, String queue) {
@@ -196,17 +180,9 @@ public final class ScheduleService implements BackgroundWork {
   /** Pauses or resumes; a resumed schedule falls due next after now (what was due while paused is not fired). */
   CompletionStage<Optional<ScheduleRow>> setPaused(String workspaceId, String queue, boolean paused) {
     Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
-    JdbcWork<Optional<ScheduleRow>> work = connection -> {
-      Optional<ScheduleRow> row = Schedules.find(workspaceId, queue).run(connection);
-      if (row.isEmpty()) {
-        return row;
-      }
-      TrackedSchedule tracked = TrackedSchedule.of(row.get());
-      Instant next = Cadences.nextAfter(tracked.cadence(), row.get().nextDueAt(), now).orElse(row.get().nextDueAt());
-      Schedules.setPaused(workspaceId, queue, paused, next, now).run(connection);
-      return Schedules.find(row.get().id()).run(connection);
-    };
-    return database.withConnection(null, owner(workspaceId), paused ? "pause-schedule" : "resume-schedule", work)
+    return database.withConnection(null, owner(workspaceId), paused ? "pause-schedule" : "resume-schedule",
+            Schedules.setPaused(workspaceId, queue, paused, row -> Cadences.nextAfter(TrackedSchedule.of(row).cadence(),
+                row.nextDueAt(), now).orElse(row.nextDueAt()), now))
         .thenApply(row -> {
           row.ifPresent(changed -> scheduler.tell(new SchedulerCommand.ScheduleChanged(changed.id())));
           return row;

@@ -3,6 +3,8 @@ package io.sluice.persistence.schedule;
 import io.sluice.persistence.JdbcWork;
 import io.sluice.persistence.Sql;
 import io.sluice.persistence.UniqueInsert;
+import io.sluice.persistence.campaign.Campaigns;
+import io.sluice.persistence.webhook.EventTypes;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -52,6 +54,24 @@ public final class Schedules {
         }
       }
       throw new SQLException("schedule " + candidate.queue() + " could be neither inserted nor found");
+    };
+  }
+
+  /**
+   * {@link #register} unless the action names what the workspace does not have — for {@code publish-event} an event
+   * type (built-in or the workspace's), for {@code start-campaign} a campaign of the workspace — which writes nothing
+   * and answers empty.
+   */
+  public static JdbcWork<Optional<Registration>> registerKnown(ScheduleRow candidate) {
+    return connection -> {
+      boolean known = switch (candidate.actionKind()) {
+        case "publish-event" -> EventTypes.unknown(candidate.workspaceId(), List.of(candidate.actionTarget()))
+            .run(connection).isEmpty();
+        case "start-campaign" -> Campaigns.find(candidate.actionTarget()).run(connection)
+            .filter(campaign -> campaign.workspaceId().equals(candidate.workspaceId())).isPresent();
+        default -> true;
+      };
+      return known ? Optional.of(register(candidate).run(connection)) : Optional.empty();
     };
   }
 
@@ -150,13 +170,13 @@ public final class Schedules {
   }
 
   /**
-   * Pauses or resumes; a resumed schedule falls due next at {@code nextDueAt} (its missed times are not fired).
+   * Pauses or resumes; a schedule resumed from a pause falls due next at {@code nextDue} of its row (its missed times
+   * are not fired); a pause, or a resume of a running schedule, keeps its due time.
    *
-   * @param nextDueAt the new due time on resume; ignored on pause
-   * @return the schedule's id, empty when there is no such schedule
+   * @return the schedule after the change, empty when there is no such schedule
    */
-  public static JdbcWork<Optional<String>> setPaused(String workspaceId, String queue, boolean paused,
-      Instant nextDueAt, Instant now) {
+  public static JdbcWork<Optional<ScheduleRow>> setPaused(String workspaceId, String queue, boolean paused,
+      java.util.function.Function<ScheduleRow, Instant> nextDue, Instant now) {
     return connection -> {
       Optional<ScheduleRow> row = lockByKey(connection, workspaceId, queue);
       if (row.isEmpty()) {
@@ -165,12 +185,12 @@ public final class Schedules {
       try (PreparedStatement write = connection.prepareStatement(
           "UPDATE schedule SET paused = ?, next_due_at = ?, updated_at = ? WHERE id = ?")) {
         write.setBoolean(1, paused);
-        Sql.setInstant(write, 2, paused || !row.get().paused() ? row.get().nextDueAt() : nextDueAt);
+        Sql.setInstant(write, 2, paused || !row.get().paused() ? row.get().nextDueAt() : nextDue.apply(row.get()));
         Sql.setInstant(write, 3, now);
         write.setString(4, row.get().id());
         write.executeUpdate();
       }
-      return Optional.of(row.get().id());
+      return find(row.get().id()).run(connection);
     };
   }
 

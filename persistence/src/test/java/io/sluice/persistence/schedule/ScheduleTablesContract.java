@@ -88,13 +88,13 @@ abstract class ScheduleTablesContract extends TablesContract {
   @Test
   void aPausedScheduleTakesNoStepAndResumesAtItsNewDueTime() throws SQLException {
     ScheduleRow schedule = run(Schedules.register(row(workspace, "{}", 60_000L))).row();
-    assertTrue(run(Schedules.setPaused(workspace, queue, true, null, now)).isPresent());
+    assertTrue(run(Schedules.setPaused(workspace, queue, true, row -> null, now)).isPresent());
     Firings.Step step = new Firings.Step(schedule.id(), schedule.nextDueAt(), schedule.nextDueAt().plusSeconds(60),
         null);
     assertEquals(List.of(false), run(Firings.record(List.of(step), now)));
-    run(Schedules.setPaused(workspace, queue, false, now.plusSeconds(600), now));
+    run(Schedules.setPaused(workspace, queue, false, row -> now.plusSeconds(600), now));
     assertEquals(now.plusSeconds(600), run(Schedules.find(schedule.id())).orElseThrow().nextDueAt());
-    assertTrue(run(Schedules.setPaused("other-" + workspace, queue, true, null, now)).isEmpty(),
+    assertTrue(run(Schedules.setPaused("other-" + workspace, queue, true, row -> null, now)).isEmpty(),
         "another workspace's schedule is not found");
     assertEquals(schedule.id(), run(Schedules.delete(workspace, queue)).orElseThrow());
     assertTrue(run(Schedules.find(schedule.id())).isEmpty());
