@@ -55,6 +55,8 @@ class SluiceShutdownTest {
             Map.entry("sluice.pools.db.max-long-lived", 0),
             Map.entry("sluice.pools.db.limit-control.min-limit", 1),
             Map.entry("sluice.pools.db.limit-control.initial-limit", 1),
+            // One permit in all: scheduled runs may hold at most one (the start-up check refuses more).
+            Map.entry("sluice.schedules.max-concurrent-runs", 1),
             // The instance's stop record queues behind the held permit too; keep its wait short.
             Map.entry("sluice.pools.db.default-max-wait", "1s"),
             Map.entry("sluice.http.port", 0)))
