@@ -198,6 +198,10 @@ public final class ScheduleService implements BackgroundWork {
   }
 
   CompletionStage<SchedulerCommand.RunNowReply> runNow(String scheduleId) {
+    if (!enabled) {
+      return CompletableFuture.failedFuture(ApiProblem.conflict("schedules are switched off"
+          + " (sluice.background.schedules.enabled = false): nothing fires"));
+    }
     return AskPattern.ask(scheduler, replyTo -> new SchedulerCommand.RunNow(scheduleId, replyTo),
         settings.askTimeout(), system.scheduler());
   }
