@@ -14,13 +14,14 @@ import java.util.Optional;
  * @param tickToken the bearer token of {@code POST /v1/tick}; empty in standalone mode when none is configured
  * @param exitOnIdle the quiet period after which the process exits; empty when off
  * @param switches each service's switch by its name ({@link #SCHEDULES}, {@link #CAMPAIGN_SCHEDULER},
- *     {@link #WEBHOOK_RETRY}), in that order
+ *     {@link #WEBHOOK_RETRY}, {@link #EMAIL_RETRY}), in that order
  */
 public record BackgroundSettings(Mode mode, String tickToken, Optional<Duration> exitOnIdle,
     Map<String, Boolean> switches) {
   public static final String SCHEDULES = "schedules";
   public static final String CAMPAIGN_SCHEDULER = "campaign-scheduler";
   public static final String WEBHOOK_RETRY = "webhook-retry";
+  public static final String EMAIL_RETRY = "email-retry";
   static final String SERVERLESS_ALIAS = "sluice.serverless.enabled";
   static final String TICK_TOKEN = "sluice.serverless.tick-token";
   static final String EXIT_ON_IDLE = "sluice.serverless.exit-on-idle";
@@ -54,7 +55,7 @@ public record BackgroundSettings(Mode mode, String tickToken, Optional<Duration>
       exitOnIdle = Optional.of(reader.positiveDuration(EXIT_ON_IDLE));
     }
     Map<String, Boolean> switches = new LinkedHashMap<>();
-    for (String service : new String[] {SCHEDULES, CAMPAIGN_SCHEDULER, WEBHOOK_RETRY}) {
+    for (String service : new String[] {SCHEDULES, CAMPAIGN_SCHEDULER, WEBHOOK_RETRY, EMAIL_RETRY}) {
       String key = "sluice.background." + service + ".enabled";
       switches.put(service, !config.hasPath(key) || reader.bool(key));
     }
@@ -79,7 +80,7 @@ public record BackgroundSettings(Mode mode, String tickToken, Optional<Duration>
   /** The defaults: standalone, no token, no exit-on-idle, every service on; for tests and embedded use. */
   public static BackgroundSettings standalone() {
     return new BackgroundSettings(Mode.STANDALONE, "", Optional.empty(),
-        Map.of(SCHEDULES, true, CAMPAIGN_SCHEDULER, true, WEBHOOK_RETRY, true));
+        Map.of(SCHEDULES, true, CAMPAIGN_SCHEDULER, true, WEBHOOK_RETRY, true, EMAIL_RETRY, true));
   }
 
   /** Never shows the token. */

@@ -27,7 +27,7 @@ class BackgroundSettingsTest {
     BackgroundSettings settings = BackgroundSettings.from(with(""));
     assertEquals(Mode.STANDALONE, settings.mode());
     assertEquals(Optional.empty(), settings.exitOnIdle());
-    for (String service : new String[] {"schedules", "campaign-scheduler", "webhook-retry"}) {
+    for (String service : new String[] {"schedules", "campaign-scheduler", "webhook-retry", "email-retry"}) {
       assertTrue(settings.enabled(service), service);
       assertTrue(settings.armsTimers(service), service);
     }

@@ -20,7 +20,6 @@ import com.typesafe.config.Config;
 import io.sluice.config.BackgroundSettings;
 import io.sluice.config.Mode;
 import io.sluice.config.SluiceSettings;
-import io.sluice.config.Mode;
 import io.sluice.config.ScheduleSettings;
 import io.sluice.config.WebhookSettings;
 import io.sluice.orchestrator.background.BackgroundServices;
@@ -168,7 +167,7 @@ public final class Sluice {
           background.armsTimers(BackgroundSettings.SCHEDULES), mapper, Clock.systemUTC());
       // One line per background service; each name has its switch in BackgroundSettings.
       BackgroundServices services = new BackgroundServices(List.of(schedules, campaigns.scheduler(),
-          webhooks.retries()), background, Clock.systemUTC());
+          webhooks.retries(), campaigns.emailRetries()), background, Clock.systemUTC());
       List<ActorRef<PermitCommand>> supervisors = List.of(supervisor, campaigns.callSlotSupervisor());
       HttpApi api = new HttpApi(system, settings, instanceId, supervisors, List.of(journalPool::stats),
           HttpApi.DEFAULT_STATS_TIMEOUT)
@@ -200,7 +199,8 @@ public final class Sluice {
       background.exitOnIdle().ifPresent(quiet -> {
         InFlightWork inFlight = new InFlightWork(system, supervisors, List.of(http::inFlight,
             () -> journalPool.stats().borrowed(), () -> webhooks.activity().inFlight(),
-            () -> campaigns.activity().attemptsInFlight(), schedules::runsInFlight));
+            () -> campaigns.activity().attemptsInFlight(), campaigns::emailAttemptsInFlight,
+            schedules::runsInFlight));
         idleExit.set(system.systemActorOf(IdleExit.create(quiet, inFlight::busy,
             () -> CoordinatedShutdown.get(system).runAll(IdleExit.REASON)), "idle-exit", Props.empty()));
       });

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.config.DatabaseSettings;
+import io.sluice.persistence.email.DueEmails;
 import io.sluice.persistence.email.EmailOutbox;
 import io.sluice.persistence.email.OutboxCounts;
 import io.sluice.persistence.email.OutboxRow;
@@ -97,6 +98,20 @@ class EmailOutboxTest {
     assertEquals(1L, counts.byState().get(OutboxState.SKIPPED));
     assertEquals(0L, counts.byState().get(OutboxState.PENDING));
     assertEquals(NOW, counts.oldestOwedSince());
+
+    // A tick's read: nothing due before the retry time, which it reports; the row once it is due.
+    DueEmails early = EmailOutbox.due(retryAt.minusMillis(1), 10).run(connection);
+    assertEquals(List.of(), early.due());
+    assertEquals(retryAt, early.nextDue());
+    DueEmails due = EmailOutbox.due(retryAt, 10).run(connection);
+    assertEquals(List.of(failing), due.due().stream().map(OutboxRow::campaignId).toList());
+    assertNull(due.nextDue());
+    String second = "campaign-" + UUID.randomUUID();
+    assertTrue(EmailOutbox.claim(pending(second)).run(connection));
+    DueEmails limited = EmailOutbox.due(retryAt, 1).run(connection);
+    assertEquals(List.of(second), limited.due().stream().map(OutboxRow::campaignId).toList(), "soonest first");
+    assertEquals(retryAt, limited.nextDue(), "more due than the limit: due again now");
+    assertEquals(1, EmailOutbox.recordSent(second, KIND, 1, NOW, null).run(connection));
 
     assertEquals(1, EmailOutbox.recordFailure(failing, KIND, 8, "gave up", null).run(connection));
     assertEquals(List.of(), EmailOutbox.owed().run(connection), "given up: not resumed");

@@ -30,6 +30,7 @@ import io.sluice.orchestrator.classifier.ClassifierRefiner;
 import io.sluice.orchestrator.classifier.SimulatedClassifier;
 import io.sluice.orchestrator.database.Database;
 import io.sluice.orchestrator.email.EmailHealth;
+import io.sluice.orchestrator.email.EmailRetries;
 import io.sluice.orchestrator.email.SummaryEmailer;
 import io.sluice.orchestrator.provider.CallProviderClient;
 import io.sluice.orchestrator.provider.ProviderWebhookRoute;
@@ -76,11 +77,13 @@ public final class CampaignService {
   private final String configuredCallbackUrl;
   private final CampaignActivity activity;
   private final CampaignScheduler scheduler;
+  private final EmailRetries emailRetries;
 
   private CampaignService(ActorSystem<?> system, Database database, ActorRef<PermitCommand> callSlotSupervisor,
       WorkspaceAccess access, ProviderWebhookRoute webhook, CampaignRoutes campaignRoutes,
       WorkspaceListRoutes listRoutes, SummaryEmailer emailer, CompletableFuture<String> callbackUrl,
-      String configuredCallbackUrl, CampaignActivity activity, CampaignScheduler scheduler) {
+      String configuredCallbackUrl, CampaignActivity activity, CampaignScheduler scheduler,
+      EmailRetries emailRetries) {
     this.system = system;
     this.database = database;
     this.callSlotSupervisor = callSlotSupervisor;
@@ -93,6 +96,7 @@ public final class CampaignService {
     this.configuredCallbackUrl = configuredCallbackUrl;
     this.activity = activity;
     this.scheduler = scheduler;
+    this.emailRetries = emailRetries;
   }
 
   /** Every setting the campaign side reads, validated before anything starts. */
@@ -145,7 +149,8 @@ public final class CampaignService {
     CallSlots callSlots = new CallSlots(slotSupervisor, slots, system, slotSettings.defaultMaxWait());
 
     CampaignActivity activity = new CampaignActivity();
-    SummaryEmailer emailer = SummaryEmailer.create(settings.email(), database, system, clock);
+    SummaryEmailer emailer = SummaryEmailer.create(settings.email(), database, system, clock,
+        background.armsTimers(BackgroundSettings.EMAIL_RETRY));
     CompletableFuture<String> callbackUrl = new CompletableFuture<>();
     CampaignSettings campaigns = settings.campaigns();
     CampaignPorts ports = new CampaignPorts(new LeadTable(database, clock),
@@ -164,7 +169,8 @@ public final class CampaignService {
         system.dispatchers().lookup(DispatcherSelector.blocking()), clock, campaigns.askTimeout());
     return new CampaignService(system, database, slotSupervisor, access, webhook, campaignRoutes,
         new WorkspaceListRoutes(mapper, database, clock), emailer, callbackUrl, provider.callbackUrl(), activity,
-        new CampaignScheduler(system, database, activity, background.enabled(BackgroundSettings.CAMPAIGN_SCHEDULER)));
+        new CampaignScheduler(system, database, activity, background.enabled(BackgroundSettings.CAMPAIGN_SCHEDULER)),
+        emailer.retries(background.enabled(BackgroundSettings.EMAIL_RETRY)));
   }
 
   /**
@@ -230,6 +236,16 @@ public final class CampaignService {
   /** The campaigns' part of a tick and of {@code /health}'s background view. */
   public CampaignScheduler scheduler() {
     return scheduler;
+  }
+
+  /** The owed summary emails' part of a tick and of {@code /health}'s background view. */
+  public EmailRetries emailRetries() {
+    return emailRetries;
+  }
+
+  /** Summary email attempts under way on this node; never blocks. */
+  public int emailAttemptsInFlight() {
+    return emailer.attemptsInFlight();
   }
 
   /** Timers and attempts in flight on this node; never blocks. */

@@ -19,6 +19,11 @@ public record SummaryEmailResult(String campaignId, Outcome outcome, OutboxState
     SKIPPED,
     /** This call tried {@code sluice.email.retry.max-attempts} times, or the recipient is unusable: the row is FAILED. */
     GAVE_UP,
+    /**
+     * An attempt failed (or another is under way) and the retry is not waited for here: the row says when it is due,
+     * and a tick retries it (serverless mode, or {@code sluice.background.email-retry.enabled} off).
+     */
+    OWED,
     /** The campaign already had its row (a replayed or concurrent call): nothing sent by this call. */
     ALREADY_RECORDED
   }

@@ -36,6 +36,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Rows left PENDING or FAILED-with-a-retry-due by a stop or crash are picked up by {@link #resumePending}, called
  * once at start-up: one read, then each row waits for its own due time. Their spooled messages are sent as composed.
+ * Without timers (serverless mode, or {@code sluice.background.email-retry.enabled} off) nothing waits in the
+ * process: start-up resumes nothing, a failed attempt leaves its due time in the row, and a tick's
+ * {@link EmailRetries} retries what is due.
  *
  * <p>Mail I/O runs on {@value #EMAIL_DISPATCHER} (see reference.conf for why not on Akka's blocking-io dispatcher).
  */
@@ -70,6 +73,12 @@ public final class SummaryEmailer {
   }
 
   public static SummaryEmailer create(EmailSettings settings, Database database, ActorSystem<?> system, Clock clock) {
+    return create(settings, database, system, clock, true);
+  }
+
+  /** @param armsTimers whether a failed attempt waits for its retry on a timer; false when a tick retries it */
+  public static SummaryEmailer create(EmailSettings settings, Database database, ActorSystem<?> system, Clock clock,
+      boolean armsTimers) {
     Executor emailExecutor = system.dispatchers().lookup(DispatcherSelector.fromConfig(EMAIL_DISPATCHER));
     InternetAddress from;
     try {
@@ -80,7 +89,7 @@ public final class SummaryEmailer {
     SummaryComposer composer = new SummaryComposer(Path.of(settings.spoolDir()), from,
         Materializer.matFromSystem(system), emailExecutor, EMAIL_DISPATCHER);
     OutboxDelivery delivery = new OutboxDelivery(database, MailTransport.from(settings), settings.retry(),
-        emailExecutor, system, clock);
+        emailExecutor, system, clock, armsTimers);
     if (settings.campaignSummaryEnabled()) {
       log.info("campaign summary emails enabled: transport={}", settings.transport());
     } else {
@@ -126,6 +135,10 @@ public final class SummaryEmailer {
    * many were resumed; each then completes (or retries) on its own, logged by campaign id.
    */
   public CompletionStage<Integer> resumePending() {
+    if (!delivery.armsTimers()) {
+      log.info("owed emails are not resumed at start-up: a tick retries them when due (email-retry keeps no timers)");
+      return CompletableFuture.completedFuture(0);
+    }
     return database.withConnection(null, "email-outbox", "resume-owed", EmailOutbox.owed()).thenApply(rows -> {
       for (OutboxRow row : rows) {
         log.info("resuming owed email: campaignId={} kind={} state={} attempts={} due={}", row.campaignId(),
@@ -139,6 +152,16 @@ public final class SummaryEmailer {
       }
       return rows.size();
     });
+  }
+
+  /** The emails' part of a tick and of {@code /health}'s background view ({@code email-retry}). */
+  public EmailRetries retries(boolean enabled) {
+    return new EmailRetries(database, delivery, enabled);
+  }
+
+  /** Email attempts under way now, for exit-on-idle; never blocks. */
+  public int attemptsInFlight() {
+    return delivery.attemptsInFlight();
   }
 
   /** The flag, the transport and the outbox counts, for {@code /health}. */

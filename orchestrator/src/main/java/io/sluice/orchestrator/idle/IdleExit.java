@@ -11,7 +11,7 @@ import java.util.function.Supplier;
  * Exit-on-idle ({@code sluice.serverless.exit-on-idle}): once nothing has been in flight for the quiet period, runs
  * coordinated shutdown with {@link #REASON}, and {@code Main} exits with code 0. The actor holds one timer, for the end
  * of the quiet period: every HTTP request that ends restarts it ({@link #activity}), and when it fires the process's
- * work in flight is read (pool and call-slot leases, journal connections, webhook and campaign attempts, HTTP
+ * work in flight is read (pool and call-slot leases, journal connections, webhook, campaign and email attempts, HTTP
  * requests); anything there restarts the period, nothing ends the process. The next start resumes from the database.
  */
 public final class IdleExit {

@@ -15,8 +15,8 @@ import java.util.function.IntSupplier;
 
 /**
  * Whether the process has any work in flight, read from what already counts it: the permit supervisors' leases and
- * waiters (database permits, call slots) and in-memory counters (journal connections borrowed, webhook attempts,
- * campaign attempts, HTTP requests). Never touches the database.
+ * waiters (database permits, call slots) and in-memory counters (journal connections borrowed, webhook, campaign and
+ * email attempts, HTTP requests, schedule runs). Never touches the database.
  */
 public final class InFlightWork {
   private static final Duration STATS_TIMEOUT = Duration.ofSeconds(2);

@@ -205,7 +205,7 @@ class ServerlessOnPostgresTest {
 
   private static void assertNoTimers(JsonNode health) {
     JsonNode background = health.path("background");
-    assertEquals(3, background.size(), health.toString());
+    assertEquals(4, background.size(), health.toString());
     for (JsonNode service : background) {
       assertTrue(service.path("enabled").asBoolean(), service.toString());
       assertEquals(0, service.path("timers").asInt(), service.toString());

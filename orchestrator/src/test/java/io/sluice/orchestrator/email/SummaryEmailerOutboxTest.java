@@ -193,7 +193,7 @@ class SummaryEmailerOutboxTest {
   void backoffDoublesUpToTheCapWithBoundedJitter() {
     OutboxDelivery delivery = new OutboxDelivery(fixture.database, MailTransport.from(settings(true)),
         new EmailSettings.Retry(10, Duration.ofSeconds(1), Duration.ofSeconds(8), 0.5), Runnable::run,
-        testKit.system(), Clock.systemUTC());
+        testKit.system(), Clock.systemUTC(), true);
     for (int i = 0; i < 50; i++) {
       assertBetween(delivery.backoff(1), 1_000, 1_500);
       assertBetween(delivery.backoff(3), 4_000, 6_000);

@@ -107,6 +107,12 @@ public final class ServiceProcess implements AutoCloseable {
     return log;
   }
 
+  /** The exit code once the process has ended on its own within {@code timeout}; empty while it still runs. */
+  public java.util.OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        ? java.util.OptionalInt.of(process.exitValue()) : java.util.OptionalInt.empty();
+  }
+
   /** {@code kill -9}: the process gets no chance to clean up. */
   public void kill() throws InterruptedException {
     process.destroyForcibly();

@@ -120,6 +120,45 @@ public final class EmailOutbox {
     };
   }
 
+  /**
+   * The owed emails due at {@code now} (at most {@code limit}, soonest first) and the next due time after them: a
+   * tick's read, on the index {@code (state, next_attempt_at)}. When more than {@code limit} are due the next due
+   * time is {@code now}, so the caller's cron calls again at once.
+   */
+  public static JdbcWork<DueEmails> due(Instant now, int limit) {
+    return connection -> {
+      List<OutboxRow> due = new ArrayList<>();
+      boolean more = false;
+      try (PreparedStatement select = connection.prepareStatement(
+          "SELECT " + COLUMNS + " FROM email_outbox WHERE state IN ('PENDING', 'FAILED')"
+              + " AND next_attempt_at <= ? ORDER BY next_attempt_at FETCH FIRST ? ROWS ONLY")) {
+        select.setObject(1, timestamp(now));
+        select.setInt(2, limit + 1);
+        try (ResultSet rows = select.executeQuery()) {
+          while (rows.next()) {
+            if (due.size() == limit) {
+              more = true;
+              break;
+            }
+            due.add(read(rows));
+          }
+        }
+      }
+      if (more) {
+        return new DueEmails(due, now);
+      }
+      try (PreparedStatement next = connection.prepareStatement(
+          "SELECT MIN(next_attempt_at) FROM email_outbox WHERE state IN ('PENDING', 'FAILED')"
+              + " AND next_attempt_at > ?")) {
+        next.setObject(1, timestamp(now));
+        try (ResultSet rows = next.executeQuery()) {
+          rows.next();
+          return new DueEmails(due, instant(rows.getObject(1, OffsetDateTime.class)));
+        }
+      }
+    };
+  }
+
   /** Rows per state and the oldest still owed, for health. */
   public static JdbcWork<OutboxCounts> counts() {
     return connection -> {
