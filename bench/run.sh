@@ -21,5 +21,7 @@ main=${1:-io.sluice.bench.PermitBenchmarkRunner}
 mvn -B -q ${MVN_OPTS_EXTRA:-} -Pbench -pl bench -am package dependency:build-classpath -DskipTests \
     -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime >&2
 # shellcheck disable=SC2086
-exec java -Xms512m -Xmx512m -Dlogback.configurationFile=logback-bench.xml ${JAVA_OPTS:-} \
+# The common pool's parallelism as the service sets it (io.sluice.orchestrator.Sluice.COMMON_POOL_PARALLELISM).
+exec java -Xms512m -Xmx512m -Dlogback.configurationFile=logback-bench.xml \
+    -Djava.util.concurrent.ForkJoinPool.common.parallelism=2 ${JAVA_OPTS:-} \
     -cp "bench/target/classes:$(cat bench/target/classpath.txt)" "$main" "$@"

@@ -13,4 +13,6 @@ export SLUICE_CLASSIFIER_SIMULATED="${SLUICE_CLASSIFIER_SIMULATED:-true}"
 export SLUICE_CLASSIFIER_SIMULATED_LATENCY="${SLUICE_CLASSIFIER_SIMULATED_LATENCY:-500ms}"
 export SLUICE_PROVIDER_SIMULATED_LATENCY="${SLUICE_PROVIDER_SIMULATED_LATENCY:-1500ms}"
 mvn -B -q install -DskipTests
+# exec:java runs the service inside Maven's JVM: size its common pool as Main would (see Sluice.java).
+export MAVEN_OPTS="${MAVEN_OPTS:-} -Djava.util.concurrent.ForkJoinPool.common.parallelism=2"
 exec mvn -B -q -pl orchestrator exec:java -Dexec.args="--demo"

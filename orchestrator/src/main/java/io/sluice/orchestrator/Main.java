@@ -27,6 +27,11 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    // Before anything touches the common pool: see Sluice.COMMON_POOL_PARALLELISM.
+    if (System.getProperty(Sluice.COMMON_POOL_PARALLELISM) == null) {
+      System.setProperty(Sluice.COMMON_POOL_PARALLELISM,
+          Integer.toString(Math.max(2, Runtime.getRuntime().availableProcessors())));
+    }
     try {
       Config config = ConfigFactory.load();
       Sluice sluice = Sluice.start(config);

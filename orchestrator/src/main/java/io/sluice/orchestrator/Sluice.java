@@ -69,6 +69,14 @@ import org.slf4j.LoggerFactory;
  * closes last, once the actor system has terminated: the journal and snapshot-store actors are the last users of it.
  */
 public final class Sluice {
+  /**
+   * The JVM property that sizes {@link java.util.concurrent.ForkJoinPool#commonPool()}. Below 2 (its default on a
+   * 2-core machine is 1) {@code CompletableFuture} runs every asynchronous continuation on a new thread, and the
+   * {@code CompletionStage}s of Akka's Java API (asks, HTTP requests) run theirs asynchronously: measured, that cut
+   * webhook deliveries to a quarter. {@code Main} sets it; an application embedding Sluice sets it on its command
+   * line ({@code -Djava.util.concurrent.ForkJoinPool.common.parallelism=2}), and {@link #start} warns without it.
+   */
+  public static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
   private static final Logger log = LoggerFactory.getLogger(Sluice.class);
   private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
   /** Well within the phase's time-out (application.conf), so the pool still closes if the supervisor hangs. */
@@ -105,6 +113,11 @@ public final class Sluice {
    */
   public static Sluice start(Config config, ScheduledJobs jobs) throws Exception {
     SluiceSettings settings = SluiceSettings.from(config);
+    if (java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() < 2) {
+      log.warn("the JVM's common pool has parallelism {}: every asynchronous continuation runs on a new thread;"
+          + " start the JVM with -D{}=2 (or more)", java.util.concurrent.ForkJoinPool.getCommonPoolParallelism(),
+          COMMON_POOL_PARALLELISM);
+    }
     CampaignService.Settings campaignSettings = CampaignService.Settings.from(config, settings.dbPool());
     WebhookSettings webhookSettings = WebhookSettings.from(config);
     ScheduleSettings scheduleSettings = ScheduleSettings.from(config, settings.dbPool());
