@@ -48,14 +48,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code custom} task rescheduled an hour on, so each execution is its lock-and-fetch pick plus one completion
  * update). Equal connection budget: Sluice's db pool has 10 connections (its journal pool is open but not used by
  * schedules), db-scheduler a HikariCP pool of 10. db-scheduler runs in its fastest mode as its performance notes
- * give it: lock-and-fetch with {@code -Dbench.dbs-threads} (20) threads, lower/upper fractions
- * {@code -Dbench.dbs-lower}/{@code -Dbench.dbs-upper} (4.0/20.0), polling every {@code -Dbench.dbs-poll-ms} (50).
+ * give it: lock-and-fetch with {@code -Dbench.dbs-threads} (50) threads, lower/upper fractions
+ * {@code -Dbench.dbs-lower}/{@code -Dbench.dbs-upper} (2.0/6.0; of the settings tried on 2 cores — 10 threads 4/20,
+ * 20 threads 1/4 and 4/20, 50 threads 2/6, 100 threads 2/6 — the fastest), polling every {@code -Dbench.dbs-poll-ms} (50).
  *
  * <p><b>Idle.</b> Both again, side by side in two databases ({@code SLUICE_BENCH_DB_URL}'s and the one named
  * {@code <it>_dbs}) so that each database's {@code pg_stat_database.xact_commit} counts one scheduler only: 1,000
  * schedules each, none due for an hour, db-scheduler with its defaults (fetch, polling every 10 s). After
  * {@code -Dbench.idle-settle-seconds} (15) the transactions each database commits in {@code -Dbench.idle-seconds}
- * (600) are counted from a connection to the {@code postgres} database.
+ * (600; 0 skips this part) are counted from a connection to the {@code postgres} database.
  */
 public final class ScheduleRunner {
   private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
@@ -75,8 +76,11 @@ public final class ScheduleRunner {
 
   private ScheduleRunner() {}
 
-  /** One trial: seconds from T until all were done, and when the first firing was recorded after T. */
-  private record Trial(double seconds, long firstMillis, boolean onTime) {}
+  /**
+   * One trial: seconds from T until all were done, and where the time went (milliseconds after T of the first and last
+   * firing recorded and of the last run's end, as the table has them).
+   */
+  private record Trial(double seconds, long firstMillis, String profile, boolean onTime) {}
 
   public static void main(String[] args) throws Exception {
     int schedules = Integer.getInteger("bench.schedules", 10_000);
@@ -104,7 +108,9 @@ public final class ScheduleRunner {
     System.out.println(row("db-scheduler (lock-and-fetch, " + dbsThreads() + " threads, " + dbsLower() + "/"
         + dbsUpper() + ", poll " + dbsPollMillis() + " ms)", dbs, schedules));
     System.out.println();
-    idle(idleSchedules, idleSeconds, Duration.ofSeconds(Integer.getInteger("bench.idle-settle-seconds", 15)));
+    if (idleSeconds > 0) {
+      idle(idleSchedules, idleSeconds, Duration.ofSeconds(Integer.getInteger("bench.idle-settle-seconds", 15)));
+    }
     // Kamon's reporter thread is not a daemon and lives as long as the JVM: end it here.
     System.exit(0);
   }
@@ -118,13 +124,14 @@ public final class ScheduleRunner {
       boolean onTime = Instant.now().isBefore(due.minusSeconds(2));
       Instant done = awaitCount(BenchDatabase.URL, "SELECT count(*) FROM schedule_firing WHERE status = 'SUCCEEDED'",
           schedules);
-      Instant first = Instant.parse(query(BenchDatabase.URL, "SELECT to_char(min(recorded_at) AT TIME ZONE 'UTC',"
-          + " 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') FROM schedule_firing"));
+      long[] after = millisAfter(BenchDatabase.URL, due, "min(recorded_at)", "max(recorded_at)",
+          "max(finished_at)", "schedule_firing");
       if (JOB_RUNS.get() - runsBefore != schedules) {
         throw new IllegalStateException("the job ran " + (JOB_RUNS.get() - runsBefore) + " times for " + schedules
             + " firings");
       }
-      return new Trial(Duration.between(due, done).toNanos() / 1e9, Duration.between(due, first).toMillis(), onTime);
+      return new Trial(Duration.between(due, done).toNanos() / 1e9, after[0],
+          "last recorded +" + after[1] + " ms, last run ended +" + after[2] + " ms", onTime);
     } finally {
       sluice.stop().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
@@ -181,13 +188,13 @@ public final class ScheduleRunner {
         boolean onTime = Instant.now().isBefore(due.minusSeconds(2));
         Instant done = awaitCount(DBS_URL, "SELECT count(*) FROM scheduled_tasks WHERE last_success IS NOT NULL",
             schedules);
-        Instant first = Instant.parse(query(DBS_URL, "SELECT to_char(min(last_success) AT TIME ZONE 'UTC',"
-            + " 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') FROM scheduled_tasks"));
+        long[] after = millisAfter(DBS_URL, due, "min(last_success)", "max(last_success)", "max(last_success)",
+            "scheduled_tasks");
         if (runs.get() != schedules) {
           throw new IllegalStateException("db-scheduler ran " + runs.get() + " executions for " + schedules);
         }
-        return new Trial(Duration.between(due, done).toNanos() / 1e9, Duration.between(due, first).toMillis(),
-            onTime);
+        return new Trial(Duration.between(due, done).toNanos() / 1e9, after[0],
+            "last completed +" + after[1] + " ms", onTime);
       } finally {
         scheduler.stop();
       }
@@ -318,6 +325,27 @@ public final class ScheduleRunner {
         + application + "', '" + otherApplication + "')"));
   }
 
+  /** Each of the timestamp {@code aggregates} of {@code table}, in milliseconds after {@code due}. */
+  private static long[] millisAfter(String url, Instant due, String first, String second, String third,
+      String table) throws SQLException {
+    try (Connection connection = DriverManager.getConnection(url, BenchDatabase.USER, BenchDatabase.PASSWORD);
+        PreparedStatement select = connection.prepareStatement("SELECT " + String.join(", ",
+            millisSince(first), millisSince(second), millisSince(third)) + " FROM " + table)) {
+      Timestamp at = Timestamp.from(due);
+      for (int i = 1; i <= 3; i++) {
+        select.setTimestamp(i, at);
+      }
+      try (ResultSet row = select.executeQuery()) {
+        row.next();
+        return new long[] {row.getLong(1), row.getLong(2), row.getLong(3)};
+      }
+    }
+  }
+
+  private static String millisSince(String aggregate) {
+    return "round(extract(epoch FROM " + aggregate + " - ?::timestamptz) * 1000)::bigint";
+  }
+
   /** Polls {@code countSql} until it answers {@code expected}; answers when it first did. */
   private static Instant awaitCount(String url, String countSql, int expected) throws Exception {
     long deadline = System.nanoTime() + DONE_LIMIT.toNanos();
@@ -382,8 +410,9 @@ public final class ScheduleRunner {
   }
 
   private static String describe(Trial trial, int schedules) {
-    return String.format(Locale.ROOT, "%.2f s (%.0f firings/s), first recorded %d ms after T%s", trial.seconds(),
-        schedules / trial.seconds(), trial.firstMillis(), trial.onTime() ? "" : ", VOID: not started 2 s before T");
+    return String.format(Locale.ROOT, "%.2f s (%.0f firings/s), first recorded +%d ms, %s%s", trial.seconds(),
+        schedules / trial.seconds(), trial.firstMillis(), trial.profile(),
+        trial.onTime() ? "" : ", VOID: not started 2 s before T");
   }
 
   private static String row(String who, List<Trial> trials, int schedules) {
@@ -406,15 +435,15 @@ public final class ScheduleRunner {
   }
 
   private static int dbsThreads() {
-    return Integer.getInteger("bench.dbs-threads", 20);
+    return Integer.getInteger("bench.dbs-threads", 50);
   }
 
   private static double dbsLower() {
-    return Double.parseDouble(System.getProperty("bench.dbs-lower", "4.0"));
+    return Double.parseDouble(System.getProperty("bench.dbs-lower", "2.0"));
   }
 
   private static double dbsUpper() {
-    return Double.parseDouble(System.getProperty("bench.dbs-upper", "20.0"));
+    return Double.parseDouble(System.getProperty("bench.dbs-upper", "6.0"));
   }
 
   private static int dbsPollMillis() {
