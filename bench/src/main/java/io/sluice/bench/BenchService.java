@@ -2,6 +2,7 @@ package io.sluice.bench;
 
 import com.typesafe.config.ConfigFactory;
 import io.sluice.orchestrator.Sluice;
+import io.sluice.orchestrator.schedule.ScheduledJobs;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -17,6 +18,12 @@ final class BenchService {
 
   static Sluice start(String dbApplicationName, String journalApplicationName, Map<String, String> settings)
       throws Exception {
+    return start(dbApplicationName, journalApplicationName, settings, ScheduledJobs.none());
+  }
+
+  /** {@link #start(String, String, Map)} with jobs registered in code, which {@code run-job} schedules may name. */
+  static Sluice start(String dbApplicationName, String journalApplicationName, Map<String, String> settings,
+      ScheduledJobs jobs) throws Exception {
     Map<String, String> config = new HashMap<>(Map.ofEntries(
         Map.entry("sluice.database.url", BenchDatabase.URL),
         Map.entry("sluice.database.user", BenchDatabase.USER),
@@ -30,6 +37,6 @@ final class BenchService {
         Map.entry("sluice.email.outbox-dir", "bench/target/outbox"),
         Map.entry("sluice.email.spool-dir", "bench/target/spool")));
     config.putAll(settings);
-    return Sluice.start(ConfigFactory.parseMap(config).withFallback(ConfigFactory.load()));
+    return Sluice.start(ConfigFactory.parseMap(config).withFallback(ConfigFactory.load()), jobs);
   }
 }
