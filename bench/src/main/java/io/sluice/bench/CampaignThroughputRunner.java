@@ -115,6 +115,25 @@ public final class CampaignThroughputRunner {
       System.out.println("|---|---|---|---|---|---|---|---|---|");
       System.out.printf("| %d | %d | %.1f | %.0f | %d | %.0f | %d | %d | %d |%n", leads, slots, seconds,
           leads / seconds, events, events / seconds, maxDb, maxJournal, heapMb);
+      int histogram = Integer.getInteger("bench.histogram", 0);
+      if (histogram > 0) {
+        printHistogram(histogram);
+      }
+    }
+  }
+
+  /**
+   * The live heap's largest classes (the JVM's {@code GC.class_histogram}, which collects first), for finding what the
+   * heap after a run holds: {@code -Dbench.histogram=25}.
+   */
+  private static void printHistogram(int lines) throws Exception {
+    Object histogram = ManagementFactory.getPlatformMBeanServer().invoke(
+        new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+        new Object[] {new String[0]}, new String[] {String[].class.getName()});
+    System.out.println();
+    String[] rows = String.valueOf(histogram).split("\n");
+    for (int i = 0; i < Math.min(rows.length, lines + 3); i++) {
+      System.out.println(rows[i]);
     }
   }
 

@@ -62,12 +62,25 @@ public record ProviderSettings(
    * @param concurrencyCap calls in progress at once; more are answered 429
    * @param retryAfter the {@code Retry-After} of a 429
    * @param seed seed of every random choice, so a run can be repeated
+   * @param rememberCalls the newest calls (idempotency keys, requests) the simulator remembers; older ones are
+   *     forgotten, so its memory stays bounded however many calls a long-running service places
    */
   public record Simulated(boolean enabled, int port, Duration latency, Map<CallOutcome, Double> outcomeWeights,
       double scoreMean, double scoreStddev, double failureRate, double dropRate, double duplicateRate,
-      int concurrencyCap, Duration retryAfter, long seed) {
+      int concurrencyCap, Duration retryAfter, long seed, int rememberCalls) {
+    /** The default of {@code remember-calls} (reference.conf). */
+    public static final int DEFAULT_REMEMBER_CALLS = 10_000;
+
     public Simulated {
       outcomeWeights = Map.copyOf(outcomeWeights);
+    }
+
+    /** With the default memory of {@link #DEFAULT_REMEMBER_CALLS} calls. */
+    public Simulated(boolean enabled, int port, Duration latency, Map<CallOutcome, Double> outcomeWeights,
+        double scoreMean, double scoreStddev, double failureRate, double dropRate, double duplicateRate,
+        int concurrencyCap, Duration retryAfter, long seed) {
+      this(enabled, port, latency, outcomeWeights, scoreMean, scoreStddev, failureRate, dropRate, duplicateRate,
+          concurrencyCap, retryAfter, seed, DEFAULT_REMEMBER_CALLS);
     }
   }
 
@@ -121,11 +134,16 @@ public record ProviderSettings(
     }
     boolean enabled = read(reader, key + "enabled", () -> config.getBoolean(key + "enabled"), false);
     long seed = read(reader, key + "seed", () -> config.getLong(key + "seed"), 1L);
+    int cap = reader.intAtLeast(key + "concurrency-cap", 1);
+    int remember = reader.intAtLeast(key + "remember-calls", 1);
+    if (remember < cap) {
+      reader.fail(key + "remember-calls", "is " + remember + " but must be at least " + key + "concurrency-cap "
+          + cap + ": a call in progress must not be forgotten", null);
+    }
     return new Simulated(enabled, port, reader.positiveDuration(key + "latency"), weights,
         reader.doubleAtLeast(key + "score-mean", 0.0), reader.doubleAtLeast(key + "score-stddev", 0.0),
         reader.fraction(key + "failure-rate"), reader.fraction(key + "drop-rate"),
-        reader.fraction(key + "duplicate-rate"), reader.intAtLeast(key + "concurrency-cap", 1),
-        reader.positiveDuration(key + "retry-after"), seed);
+        reader.fraction(key + "duplicate-rate"), cap, reader.positiveDuration(key + "retry-after"), seed, remember);
   }
 
   /** A value of a type {@link SettingsReader} has no getter for; a wrong one is reported like any other. */

@@ -77,4 +77,12 @@ class ProviderSettingsTest {
     assertFalse(settings.toString().contains("sk-live-123"));
     assertFalse(settings.toString().contains(SECRET.substring(6)));
   }
+
+  @Test
+  void theSimulatorRemembersAtLeastTheCallsItCanHaveInProgress() {
+    assertEquals(10_000, ProviderSettings.from(with("")).simulated().rememberCalls());
+    String refused = problems("sluice.provider.simulated { concurrency-cap = 50, remember-calls = 49 }");
+    assertTrue(refused.contains("sluice.provider.simulated.remember-calls is 49 but"
+        + " must be at least sluice.provider.simulated.concurrency-cap 50"), refused);
+  }
 }

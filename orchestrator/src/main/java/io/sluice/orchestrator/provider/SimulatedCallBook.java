@@ -3,8 +3,10 @@ package io.sluice.orchestrator.provider;
 import io.sluice.config.ProviderSettings;
 import io.sluice.protocols.campaign.CallOutcome;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -15,16 +17,19 @@ import java.util.UUID;
 /**
  * The simulated provider's books: idempotency keys and their calls, calls in progress, and everything a test may
  * want to assert (requests received, keys per lead attempt, the most calls ever in progress at once). Every random
- * choice comes from one seeded {@link Random} under this object's lock, so a sequential run repeats exactly.
+ * choice comes from one seeded {@link Random} under this object's lock, so a sequential run repeats exactly. The
+ * books keep the newest {@code remember-calls} keys, requests and lead attempts and forget older ones (a replay of a
+ * forgotten key would place a second call), so the simulator's memory stays bounded in a long-running service.
  */
 final class SimulatedCallBook {
   private final ProviderSettings.Simulated settings;
   private final Random random;
   private final double totalWeight;
-  private final Map<String, String> callIdByKey = new HashMap<>();
-  private final Map<SimulatedProvider.LeadAttempt, Set<String>> keysByLeadAttempt = new HashMap<>();
-  private final List<Instant> requestTimes = new ArrayList<>();
-  private final Set<String> keysSeen = new LinkedHashSet<>();
+  private final Map<String, String> callIdByKey;
+  private final Map<SimulatedProvider.LeadAttempt, Set<String>> keysByLeadAttempt;
+  private final ArrayDeque<Instant> requestTimes = new ArrayDeque<>();
+  private final Set<String> keysSeen;
+  private long callsPlaced;
   private int inFlight;
   private int maxInFlight;
   private int failNext;
@@ -46,11 +51,27 @@ final class SimulatedCallBook {
     this.settings = settings;
     this.random = new Random(settings.seed());
     this.totalWeight = settings.outcomeWeights().values().stream().mapToDouble(Double::doubleValue).sum();
+    this.callIdByKey = newest(settings.rememberCalls());
+    this.keysByLeadAttempt = newest(settings.rememberCalls());
+    this.keysSeen = Collections.newSetFromMap(newest(settings.rememberCalls()));
+  }
+
+  /** A map in insertion order that forgets its eldest entry beyond {@code capacity}. */
+  private static <K, V> Map<K, V> newest(int capacity) {
+    return new LinkedHashMap<>() {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+        return size() > capacity;
+      }
+    };
   }
 
   /** Notes a request to place a call, whatever its fate ({@code key} null if it had none). */
   synchronized void requestReceived(Instant at, String key) {
     requestTimes.add(at);
+    if (requestTimes.size() > settings.rememberCalls()) {
+      requestTimes.poll();
+    }
     if (key != null) {
       keysSeen.add(key);
     }
@@ -73,6 +94,7 @@ final class SimulatedCallBook {
     // the outcomes follow the seed.
     String callId = "call_" + UUID.randomUUID();
     callIdByKey.put(key, callId);
+    callsPlaced++;
     keysByLeadAttempt.computeIfAbsent(
         new SimulatedProvider.LeadAttempt(request.campaignId(), request.leadId(), request.attempt()),
         any -> new LinkedHashSet<>()).add(key);
@@ -142,8 +164,9 @@ final class SimulatedCallBook {
     return Set.copyOf(keysSeen);
   }
 
-  synchronized int callsPlaced() {
-    return callIdByKey.size();
+  /** Every call placed since start, also those forgotten since. */
+  synchronized long callsPlaced() {
+    return callsPlaced;
   }
 
   synchronized Map<SimulatedProvider.LeadAttempt, Set<String>> keysByLeadAttempt() {

@@ -120,7 +120,7 @@ public final class SimulatedProvider {
   }
 
   /** Calls actually placed (one per distinct key accepted). */
-  public int callsPlaced() {
+  public long callsPlaced() {
     return book.callsPlaced();
   }
 

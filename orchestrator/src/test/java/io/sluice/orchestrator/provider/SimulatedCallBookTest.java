@@ -82,4 +82,25 @@ class SimulatedCallBookTest {
     assertEquals(2, book.callsPlaced());
     assertEquals(1, book.maxInFlight());
   }
+
+  @Test
+  void theBooksRememberTheNewestCallsOnlySoTheirMemoryIsBounded() {
+    ProviderSettings.Simulated base = ProviderFixtures.simulated(Duration.ofSeconds(1), 10, Duration.ofSeconds(1),
+        MIX, 0, 0);
+    ProviderSettings.Simulated settings = new ProviderSettings.Simulated(true, 0, base.latency(),
+        base.outcomeWeights(), 60, 15, 0, 0, 0, 10, base.retryAfter(), 1, 50);
+    SimulatedCallBook book = new SimulatedCallBook(settings);
+    for (int i = 0; i < 200; i++) {
+      book.requestReceived(java.time.Instant.EPOCH.plusSeconds(i), "key-" + i);
+      assertInstanceOf(SimulatedCallBook.NewCall.class, book.place("key-" + i, request("lead-" + i)));
+      book.callEnded();
+    }
+    assertEquals(200, book.callsPlaced(), "every call counted");
+    assertEquals(50, book.keysSeen().size());
+    assertEquals(50, book.requestTimes().size());
+    assertEquals(50, book.keysByLeadAttempt().size());
+    assertTrue(book.keysSeen().contains("key-199") && !book.keysSeen().contains("key-149"), "the newest kept");
+    assertInstanceOf(SimulatedCallBook.Replay.class, book.place("key-199", request("lead-199")),
+        "a remembered key is replayed, not placed again");
+  }
 }
