@@ -23,4 +23,7 @@ public interface EndpointEntities {
 
   /** Wakes the entity so that it resumes what it has pending (at start-up). */
   void wake(String endpointId);
+
+  /** Has the entity read its pending deliveries again and queue those it does not hold (an enqueue was lost). */
+  void resync(String endpointId);
 }

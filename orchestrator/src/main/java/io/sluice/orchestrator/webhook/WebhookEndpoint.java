@@ -24,6 +24,7 @@ import io.sluice.protocols.webhook.EndpointCommand;
 import io.sluice.protocols.webhook.EndpointCommand.Enqueue;
 import io.sluice.protocols.webhook.EndpointCommand.Reconfigure;
 import io.sluice.protocols.webhook.EndpointCommand.Replay;
+import io.sluice.protocols.webhook.EndpointCommand.Resync;
 import io.sluice.protocols.webhook.EndpointCommand.Wake;
 import io.sluice.protocols.webhook.EndpointConfig;
 import io.sluice.protocols.webhook.EndpointEvent;
@@ -50,7 +51,8 @@ import java.util.concurrent.CompletionStage;
  * <p>Life: on recovery the entity reads its configuration and the ledger's pending ids once, queues the ids its journal
  * does not know (a crash between a publication's transaction and its enqueue), then runs; commands arriving meanwhile
  * wait in the stash. A deleted endpoint drops its schedule and passivates. Enqueues that arrive together are journaled
- * together (one event, then every reply). The entity holds at most one timer and none when nothing is due; with
+ * together (one event, then every reply). A {@link Resync} (a publication's enqueue was not acknowledged) reads the
+ * ledger's pending ids again while running and queues those it neither holds nor has just settled. The entity holds at most one timer and none when nothing is due; with
  * nothing pending and nothing under way (or nothing it may start: paused, disabled) it asks its shard to passivate
  * it. Entities are never passivated for idleness: a timer would be lost.
  */
@@ -68,6 +70,10 @@ public final class WebhookEndpoint
 
   enum FlushArrivals implements EndpointDeliveries.Step { INSTANCE }
 
+  /** The ledger's pending ids read again on a {@link Resync} that the journal did not know, with attempt counts. */
+  record Resynced(List<String> unknown, Map<String, Integer> attempts, Throwable failure)
+      implements EndpointDeliveries.Step {}
+
   record ReplayLoaded(List<String> messageIds, Map<String, Integer> attempts, ActorRef<EndpointReply> replyTo,
       Throwable failure) implements EndpointDeliveries.Step {}
 
@@ -83,6 +89,10 @@ public final class WebhookEndpoint
   private Phase phase = Phase.STARTING;
   private boolean arrivalsQueued;
   private int replaysLoading;
+  /** A {@link Resync} read is under way. */
+  private boolean resyncing;
+  /** A resync is still owed: one came in while a read was under way (it may have missed a row), or a read failed. */
+  private boolean resyncOwed;
   private boolean passivating;
   /** The last read of configuration and pending deliveries failed; a wake tries again. */
   private boolean loadFailed;
@@ -174,8 +184,14 @@ public final class WebhookEndpoint
         .onCommand(ReplayLoaded.class, this::onReplayLoaded)
         .onCommand(Reconfigure.class, this::onReconfigure)
         .onCommand(Wake.class, (state, wake) -> Effect().none().thenRun(this::run).thenNoReply())
-        .onCommand(EndpointDeliveries.WakeDue.class, (state, wake) ->
-            Effect().none().thenRun(deliveries::onWake).thenNoReply())
+        .onCommand(Resync.class, (state, resync) -> Effect().none().thenRun(this::resync).thenNoReply())
+        .onCommand(Resynced.class, this::onResynced)
+        .onCommand(EndpointDeliveries.WakeDue.class, (state, wake) -> Effect().none().thenRun(after -> {
+          deliveries.onWake(after);
+          if (resyncOwed) {
+            resync(after);
+          }
+        }).thenNoReply())
         .onCommand(Stop.class, this::onStop)
         .onCommand(EndpointDeliveries.Step.class, deliveries::onStep);
     return builder.build();
@@ -256,8 +272,75 @@ public final class WebhookEndpoint
     context.getSelf().tell(Wake.INSTANCE);
   }
 
+  /** A wake also makes an owed resync: without timers (serverless mode) it is the only retry. */
   private void run(EndpointState state) {
+    if (resyncOwed) {
+      resync(state);
+    }
     deliveries.publishOwed(state);
+    deliveries.pump(state);
+  }
+
+  /**
+   * Reads the ledger's pending ids again, and the attempt counts of those the journal does not know; one read at a
+   * time, a request meanwhile is owed and made after it.
+   */
+  private void resync(EndpointState state) {
+    if (resyncing) {
+      resyncOwed = true;
+      return;
+    }
+    resyncing = true;
+    resyncOwed = false;
+    passivating = false;
+    DeliveryLedger ledger = ports.ledger();
+    CompletionStage<Resynced> read = ledger.pending(endpointId).thenCompose(ids -> {
+      List<String> unknown = ids.stream().filter(id -> !state.pending().containsKey(id)).toList();
+      return unknown.isEmpty()
+          ? CompletableFuture.completedFuture(new Resynced(unknown, Map.of(), null))
+          : ledger.attempts(endpointId, unknown).thenApply(counts -> new Resynced(unknown, counts, null));
+    });
+    context.pipeToSelf(read, (resynced, failure) ->
+        failure == null ? resynced : new Resynced(List.of(), Map.of(), failure));
+  }
+
+  /**
+   * Queues the pending deliveries the entity neither holds nor has just settled (a row read before its outcome was
+   * recorded is not new work). A failed read is owed: tried again at the entity's next wake, at the latest
+   * {@link EndpointDeliveries#LEDGER_RETRY} later.
+   */
+  private ReplyEffect<EndpointEvent, EndpointState> onResynced(EndpointState state, Resynced resynced) {
+    resyncing = false;
+    if (resynced.failure() != null) {
+      context.getLog().warn("endpoint {}: could not read its pending deliveries again, trying again in {}: {}",
+          endpointId, EndpointDeliveries.LEDGER_RETRY, resynced.failure().toString());
+      resyncOwed = true;
+      deliveries.retryLedgerLater();
+      return Effect().none().thenRun(deliveries::pump).thenNoReply();
+    }
+    List<String> unknown = resynced.unknown().stream()
+        .filter(id -> !state.pending().containsKey(id) && !deliveries.queue().recentlySettled(id)).toList();
+    if (unknown.isEmpty()) {
+      return Effect().none().thenRun(this::afterResync).thenNoReply();
+    }
+    Instant now = now();
+    List<Queued> queued = unknown.stream()
+        .map(id -> new Queued(id, resynced.attempts().getOrDefault(id, 0), deliveries.retries().firstDue(now)))
+        .toList();
+    context.getLog().info("endpoint {}: queued {} pending delivery(ies) whose enqueue did not arrive", endpointId,
+        queued.size());
+    return Effect().persist(new EndpointEvent.Enqueued(queued))
+        .thenRun(after -> {
+          deliveries.queue().refresh(after, unknown);
+          afterResync(after);
+        })
+        .thenNoReply();
+  }
+
+  private void afterResync(EndpointState state) {
+    if (resyncOwed) {
+      resync(state);
+    }
     deliveries.pump(state);
   }
 
@@ -352,8 +435,8 @@ public final class WebhookEndpoint
   /**
    * Work that reached the entity after it asked to be passivated (a message already in its mailbox) must not wait
    * for the next start-up: a wake through sharding is buffered by the shard, which starts a new incarnation with it.
-   * Enqueues waiting for the next group write are journaled and answered first: their publication waits for the
-   * answer, and the next incarnation could not give it.
+   * Enqueues waiting for the next group write are journaled and answered first: an unanswered one would be taken for
+   * lost and cost a resync.
    */
   private ReplyEffect<EndpointEvent, EndpointState> onStop(EndpointState state, Stop stop) {
     if (!idle(state)) {
@@ -406,7 +489,7 @@ public final class WebhookEndpoint
   }
 
   private boolean idle(EndpointState state) {
-    return arrivals.isEmpty() && replaysLoading == 0 && deliveries.quiet() && state.notices().isEmpty()
+    return arrivals.isEmpty() && replaysLoading == 0 && !resyncing && !resyncOwed && deliveries.quiet() && state.notices().isEmpty()
         && (state.pending().isEmpty() || !deliveries.config().deliverable());
   }
 
