@@ -70,10 +70,6 @@ public final class WebhookEndpoint
 
   enum FlushArrivals implements EndpointDeliveries.Step { INSTANCE }
 
-  /** The ledger's pending ids read again on a {@link Resync} that the journal did not know, with attempt counts. */
-  record Resynced(List<String> unknown, Map<String, Integer> attempts, Throwable failure)
-      implements EndpointDeliveries.Step {}
-
   record ReplayLoaded(List<String> messageIds, Map<String, Integer> attempts, ActorRef<EndpointReply> replyTo,
       Throwable failure) implements EndpointDeliveries.Step {}
 
@@ -85,14 +81,11 @@ public final class WebhookEndpoint
   private final WebhookPorts ports;
   private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final EndpointDeliveries deliveries;
+  private final PendingResync resync;
   private final List<Enqueue> arrivals = new ArrayList<>();
   private Phase phase = Phase.STARTING;
   private boolean arrivalsQueued;
   private int replaysLoading;
-  /** A {@link Resync} read is under way. */
-  private boolean resyncing;
-  /** A resync is still owed: one came in while a read was under way (it may have missed a row), or a read failed. */
-  private boolean resyncOwed;
   private boolean passivating;
   /** The last read of configuration and pending deliveries failed; a wake tries again. */
   private boolean loadFailed;
@@ -110,6 +103,7 @@ public final class WebhookEndpoint
     this.ports = ports;
     this.shard = shard;
     this.deliveries = new EndpointDeliveries(endpointId, context, timers, ports, this::Effect, this::changed);
+    this.resync = new PendingResync(endpointId, context, ports.ledger());
   }
 
   /** Registers the sharded entity; passivation is the entity's own decision (see the class comment). */
@@ -184,12 +178,12 @@ public final class WebhookEndpoint
         .onCommand(ReplayLoaded.class, this::onReplayLoaded)
         .onCommand(Reconfigure.class, this::onReconfigure)
         .onCommand(Wake.class, (state, wake) -> Effect().none().thenRun(this::run).thenNoReply())
-        .onCommand(Resync.class, (state, resync) -> Effect().none().thenRun(this::resync).thenNoReply())
-        .onCommand(Resynced.class, this::onResynced)
+        .onCommand(Resync.class, (state, command) -> Effect().none().thenRun(this::requestResync).thenNoReply())
+        .onCommand(PendingResync.Read.class, this::onResynced)
         .onCommand(EndpointDeliveries.WakeDue.class, (state, wake) -> Effect().none().thenRun(after -> {
           deliveries.onWake(after);
-          if (resyncOwed) {
-            resync(after);
+          if (resync.owed()) {
+            requestResync(after);
           }
         }).thenNoReply())
         .onCommand(Stop.class, this::onStop)
@@ -274,58 +268,36 @@ public final class WebhookEndpoint
 
   /** A wake also makes an owed resync: without timers (serverless mode) it is the only retry. */
   private void run(EndpointState state) {
-    if (resyncOwed) {
-      resync(state);
+    if (resync.owed()) {
+      requestResync(state);
     }
     deliveries.publishOwed(state);
     deliveries.pump(state);
   }
 
-  /**
-   * Reads the ledger's pending ids again, and the attempt counts of those the journal does not know; one read at a
-   * time, a request meanwhile is owed and made after it.
-   */
-  private void resync(EndpointState state) {
-    if (resyncing) {
-      resyncOwed = true;
-      return;
-    }
-    resyncing = true;
-    resyncOwed = false;
+  private void requestResync(EndpointState state) {
     passivating = false;
-    DeliveryLedger ledger = ports.ledger();
-    CompletionStage<Resynced> read = ledger.pending(endpointId).thenCompose(ids -> {
-      List<String> unknown = ids.stream().filter(id -> !state.pending().containsKey(id)).toList();
-      return unknown.isEmpty()
-          ? CompletableFuture.completedFuture(new Resynced(unknown, Map.of(), null))
-          : ledger.attempts(endpointId, unknown).thenApply(counts -> new Resynced(unknown, counts, null));
-    });
-    context.pipeToSelf(read, (resynced, failure) ->
-        failure == null ? resynced : new Resynced(List.of(), Map.of(), failure));
+    resync.request(state);
   }
 
   /**
-   * Queues the pending deliveries the entity neither holds nor has just settled (a row read before its outcome was
-   * recorded is not new work). A failed read is owed: tried again at the entity's next wake, at the latest
+   * Queues what a resync found new. A failed read is tried again at the entity's next wake, at the latest
    * {@link EndpointDeliveries#LEDGER_RETRY} later.
    */
-  private ReplyEffect<EndpointEvent, EndpointState> onResynced(EndpointState state, Resynced resynced) {
-    resyncing = false;
-    if (resynced.failure() != null) {
+  private ReplyEffect<EndpointEvent, EndpointState> onResynced(EndpointState state, PendingResync.Read read) {
+    List<String> unknown = resync.arrived(state, read, deliveries.queue());
+    if (read.failure() != null) {
       context.getLog().warn("endpoint {}: could not read its pending deliveries again, trying again in {}: {}",
-          endpointId, EndpointDeliveries.LEDGER_RETRY, resynced.failure().toString());
-      resyncOwed = true;
+          endpointId, EndpointDeliveries.LEDGER_RETRY, read.failure().toString());
       deliveries.retryLedgerLater();
       return Effect().none().thenRun(deliveries::pump).thenNoReply();
     }
-    List<String> unknown = resynced.unknown().stream()
-        .filter(id -> !state.pending().containsKey(id) && !deliveries.queue().recentlySettled(id)).toList();
     if (unknown.isEmpty()) {
       return Effect().none().thenRun(this::afterResync).thenNoReply();
     }
     Instant now = now();
     List<Queued> queued = unknown.stream()
-        .map(id -> new Queued(id, resynced.attempts().getOrDefault(id, 0), deliveries.retries().firstDue(now)))
+        .map(id -> new Queued(id, read.attempts().getOrDefault(id, 0), deliveries.retries().firstDue(now)))
         .toList();
     context.getLog().info("endpoint {}: queued {} pending delivery(ies) whose enqueue did not arrive", endpointId,
         queued.size());
@@ -338,8 +310,8 @@ public final class WebhookEndpoint
   }
 
   private void afterResync(EndpointState state) {
-    if (resyncOwed) {
-      resync(state);
+    if (resync.owed()) {
+      requestResync(state);
     }
     deliveries.pump(state);
   }
@@ -489,7 +461,8 @@ public final class WebhookEndpoint
   }
 
   private boolean idle(EndpointState state) {
-    return arrivals.isEmpty() && replaysLoading == 0 && !resyncing && !resyncOwed && deliveries.quiet() && state.notices().isEmpty()
+    return arrivals.isEmpty() && replaysLoading == 0 && !resync.busy() && deliveries.quiet()
+        && state.notices().isEmpty()
         && (state.pending().isEmpty() || !deliveries.config().deliverable());
   }
 
