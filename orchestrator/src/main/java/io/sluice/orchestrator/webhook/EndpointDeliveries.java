@@ -188,7 +188,12 @@ final class EndpointDeliveries {
     pump(state);
   }
 
-  /** Takes back what this incarnation added to the node's counters (it stops). */
+  /** A ledger read failed: the timer wakes the entity {@link #LEDGER_RETRY} from now to try again. */
+  void retryLedgerLater() {
+    retryAt = now().plus(LEDGER_RETRY);
+  }
+
+    /** Takes back what this incarnation added to the node's counters (it stops). */
   void stopped() {
     fired();
     ports.activity().inFlight(-queue.inFlight());

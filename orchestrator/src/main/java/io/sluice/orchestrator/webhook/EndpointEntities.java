@@ -8,7 +8,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * The sharded delivery entities (one per endpoint) as the publisher and the API reach them. Each stage completes once
- * the entity has journaled the change, so a 2xx answer to a client means the work is durable.
+ * the entity has journaled the change. The API waits for it (a replay's or a configuration change's 2xx means the
+ * entity has it); a publication does not, its rows are durable before it tells the entity ({@link EventPublisher}).
  */
 public interface EndpointEntities {
 
@@ -23,4 +24,7 @@ public interface EndpointEntities {
 
   /** Wakes the entity so that it resumes what it has pending (at start-up). */
   void wake(String endpointId);
+
+  /** Has the entity read its pending deliveries again and queue those it does not hold (an enqueue was lost). */
+  void resync(String endpointId);
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.config.WebhookSettings;
 import io.sluice.orchestrator.database.Database;
 import io.sluice.persistence.webhook.MessageRow;
+import io.sluice.protocols.webhook.OutboundMessage;
 import io.sluice.persistence.webhook.Publication;
 import io.sluice.persistence.webhook.WebhookIds;
 import java.nio.charset.StandardCharsets;
@@ -14,21 +15,27 @@ import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one way an event becomes webhook messages, for {@code POST /v1/events} and for the events Sluice produces
  * itself ({@link OperationalEvents}): the event type must be built in or one of the workspace's own; then, under one
  * permit and in one transaction, the type is checked, the message stored and one PENDING delivery written per enabled
- * endpoint whose filter matches ({@link io.sluice.persistence.webhook.Messages#publish}; publications that arrive together share one transaction,
- * see {@link PublicationGroups}); then each of those endpoints' entities is told
- * ({@link EndpointEntities#enqueue}), and the stage completes once every one has journaled it.
+ * endpoint whose filter matches ({@link io.sluice.persistence.webhook.Messages#publish}; publications that arrive
+ * together share one transaction, see {@link PublicationGroups}). The stage completes once that transaction has
+ * committed: the deliveries are durable then, whatever happens to the entities.
  *
- * <p>If an entity does not acknowledge, the stage fails but the rows stay: the entity finds the PENDING delivery when
- * it next starts ({@link DeliveryLedger#pending}), and a retry with the same idempotency key tells it again at once
- * (a repeated key re-enqueues the first message's still-PENDING deliveries; an entity ignores one it holds). Delivery
- * is at least once.
+ * <p>Each of those endpoints' entities is then told in the background ({@link EndpointEntities#enqueue}), with the
+ * payload, so that the first attempt needs no read. An enqueue that is not acknowledged (a time-out, a refusal) is
+ * followed by a {@link EndpointEntities#resync}: the entity reads its PENDING deliveries again and queues the ones it
+ * does not hold, so the delivery is not forgotten while the service runs; after a crash the entity's start-up read of
+ * its pending deliveries finds it ({@link WebhookService#resume} wakes every endpoint with one). A repeated
+ * idempotency key tells the entities of the first message's still-PENDING deliveries again (an entity ignores a
+ * message it holds). Delivery is at least once.
  */
 public final class EventPublisher implements OperationalEvents {
+  private static final Logger log = LoggerFactory.getLogger(EventPublisher.class);
 
   /**
    * What a publication answers (202).
@@ -75,14 +82,22 @@ public final class EventPublisher implements OperationalEvents {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     MessageRow message = new MessageRow(ids.messageId(), workspaceId, eventType, payloadJson, idempotencyKey, now);
     return store.publish(message, now.minus(settings.idempotencyWindow()))
-        .thenCompose(stored -> {
+        .thenApply(stored -> {
           Publication publication = stored.orElseThrow(() -> new UnknownEventTypeException(eventType));
-          CompletableFuture<?>[] enqueued = publication.toEnqueue().stream()
-              .map(endpointId -> entities.enqueue(endpointId, publication.message().outbound()).toCompletableFuture())
-              .toArray(CompletableFuture[]::new);
-          return CompletableFuture.allOf(enqueued).thenApply(done ->
-              new Published(publication.message().id(), publication.deliveries(), publication.duplicate()));
+          publication.toEnqueue().forEach(endpointId -> enqueue(endpointId, publication.message().outbound()));
+          return new Published(publication.message().id(), publication.deliveries(), publication.duplicate());
         });
+  }
+
+  /** Tells the entity in the background; if it does not acknowledge, has it read its pending deliveries again. */
+  private void enqueue(String endpointId, OutboundMessage message) {
+    entities.enqueue(endpointId, message).whenComplete((done, failure) -> {
+      if (failure != null) {
+        log.warn("endpoint {}: enqueue of message {} not acknowledged, the entity re-reads its pending deliveries: {}",
+            endpointId, message.messageId(), failure.toString());
+        entities.resync(endpointId);
+      }
+    });
   }
 
   /** An event of Sluice's own, through the same path; fails if the payload exceeds {@code max-payload-bytes}. */

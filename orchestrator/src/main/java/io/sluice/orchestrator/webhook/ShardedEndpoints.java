@@ -53,6 +53,11 @@ public final class ShardedEndpoints implements EndpointEntities {
     entity(endpointId).tell(EndpointCommand.Wake.INSTANCE);
   }
 
+  @Override
+  public void resync(String endpointId) {
+    entity(endpointId).tell(EndpointCommand.Resync.INSTANCE);
+  }
+
   private EntityRef<EndpointCommand> entity(String endpointId) {
     return sharding.entityRefFor(WebhookEndpoint.ENTITY_KEY, endpointId);
   }

@@ -24,6 +24,7 @@ import io.sluice.protocols.webhook.EndpointCommand;
 import io.sluice.protocols.webhook.EndpointCommand.Enqueue;
 import io.sluice.protocols.webhook.EndpointCommand.Reconfigure;
 import io.sluice.protocols.webhook.EndpointCommand.Replay;
+import io.sluice.protocols.webhook.EndpointCommand.Resync;
 import io.sluice.protocols.webhook.EndpointCommand.Wake;
 import io.sluice.protocols.webhook.EndpointConfig;
 import io.sluice.protocols.webhook.EndpointEvent;
@@ -50,7 +51,8 @@ import java.util.concurrent.CompletionStage;
  * <p>Life: on recovery the entity reads its configuration and the ledger's pending ids once, queues the ids its journal
  * does not know (a crash between a publication's transaction and its enqueue), then runs; commands arriving meanwhile
  * wait in the stash. A deleted endpoint drops its schedule and passivates. Enqueues that arrive together are journaled
- * together (one event, then every reply). The entity holds at most one timer and none when nothing is due; with
+ * together (one event, then every reply). A {@link Resync} (a publication's enqueue was not acknowledged) reads the
+ * ledger's pending ids again while running and queues those it neither holds nor has just settled. The entity holds at most one timer and none when nothing is due; with
  * nothing pending and nothing under way (or nothing it may start: paused, disabled) it asks its shard to passivate
  * it. Entities are never passivated for idleness: a timer would be lost.
  */
@@ -79,6 +81,7 @@ public final class WebhookEndpoint
   private final WebhookPorts ports;
   private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final EndpointDeliveries deliveries;
+  private final PendingResync resync;
   private final List<Enqueue> arrivals = new ArrayList<>();
   private Phase phase = Phase.STARTING;
   private boolean arrivalsQueued;
@@ -100,6 +103,7 @@ public final class WebhookEndpoint
     this.ports = ports;
     this.shard = shard;
     this.deliveries = new EndpointDeliveries(endpointId, context, timers, ports, this::Effect, this::changed);
+    this.resync = new PendingResync(endpointId, context, ports.ledger());
   }
 
   /** Registers the sharded entity; passivation is the entity's own decision (see the class comment). */
@@ -174,8 +178,14 @@ public final class WebhookEndpoint
         .onCommand(ReplayLoaded.class, this::onReplayLoaded)
         .onCommand(Reconfigure.class, this::onReconfigure)
         .onCommand(Wake.class, (state, wake) -> Effect().none().thenRun(this::run).thenNoReply())
-        .onCommand(EndpointDeliveries.WakeDue.class, (state, wake) ->
-            Effect().none().thenRun(deliveries::onWake).thenNoReply())
+        .onCommand(Resync.class, (state, command) -> Effect().none().thenRun(this::requestResync).thenNoReply())
+        .onCommand(PendingResync.Read.class, this::onResynced)
+        .onCommand(EndpointDeliveries.WakeDue.class, (state, wake) -> Effect().none().thenRun(after -> {
+          deliveries.onWake(after);
+          if (resync.owed()) {
+            requestResync(after);
+          }
+        }).thenNoReply())
         .onCommand(Stop.class, this::onStop)
         .onCommand(EndpointDeliveries.Step.class, deliveries::onStep);
     return builder.build();
@@ -256,8 +266,53 @@ public final class WebhookEndpoint
     context.getSelf().tell(Wake.INSTANCE);
   }
 
+  /** A wake also makes an owed resync: without timers (serverless mode) it is the only retry. */
   private void run(EndpointState state) {
+    if (resync.owed()) {
+      requestResync(state);
+    }
     deliveries.publishOwed(state);
+    deliveries.pump(state);
+  }
+
+  private void requestResync(EndpointState state) {
+    passivating = false;
+    resync.request(state);
+  }
+
+  /**
+   * Queues what a resync found new. A failed read is tried again at the entity's next wake, at the latest
+   * {@link EndpointDeliveries#LEDGER_RETRY} later.
+   */
+  private ReplyEffect<EndpointEvent, EndpointState> onResynced(EndpointState state, PendingResync.Read read) {
+    List<String> unknown = resync.arrived(state, read, deliveries.queue());
+    if (read.failure() != null) {
+      context.getLog().warn("endpoint {}: could not read its pending deliveries again, trying again in {}: {}",
+          endpointId, EndpointDeliveries.LEDGER_RETRY, read.failure().toString());
+      deliveries.retryLedgerLater();
+      return Effect().none().thenRun(deliveries::pump).thenNoReply();
+    }
+    if (unknown.isEmpty()) {
+      return Effect().none().thenRun(this::afterResync).thenNoReply();
+    }
+    Instant now = now();
+    List<Queued> queued = unknown.stream()
+        .map(id -> new Queued(id, read.attempts().getOrDefault(id, 0), deliveries.retries().firstDue(now)))
+        .toList();
+    context.getLog().info("endpoint {}: queued {} pending delivery(ies) whose enqueue did not arrive", endpointId,
+        queued.size());
+    return Effect().persist(new EndpointEvent.Enqueued(queued))
+        .thenRun(after -> {
+          deliveries.queue().refresh(after, unknown);
+          afterResync(after);
+        })
+        .thenNoReply();
+  }
+
+  private void afterResync(EndpointState state) {
+    if (resync.owed()) {
+      requestResync(state);
+    }
     deliveries.pump(state);
   }
 
@@ -352,8 +407,8 @@ public final class WebhookEndpoint
   /**
    * Work that reached the entity after it asked to be passivated (a message already in its mailbox) must not wait
    * for the next start-up: a wake through sharding is buffered by the shard, which starts a new incarnation with it.
-   * Enqueues waiting for the next group write are journaled and answered first: their publication waits for the
-   * answer, and the next incarnation could not give it.
+   * Enqueues waiting for the next group write are journaled and answered first: an unanswered one would be taken for
+   * lost and cost a resync.
    */
   private ReplyEffect<EndpointEvent, EndpointState> onStop(EndpointState state, Stop stop) {
     if (!idle(state)) {
@@ -406,7 +461,8 @@ public final class WebhookEndpoint
   }
 
   private boolean idle(EndpointState state) {
-    return arrivals.isEmpty() && replaysLoading == 0 && deliveries.quiet() && state.notices().isEmpty()
+    return arrivals.isEmpty() && replaysLoading == 0 && !resync.busy() && deliveries.quiet()
+        && state.notices().isEmpty()
         && (state.pending().isEmpty() || !deliveries.config().deliverable());
   }
 

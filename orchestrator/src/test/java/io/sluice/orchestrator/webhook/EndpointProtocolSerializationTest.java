@@ -51,6 +51,7 @@ class EndpointProtocolSerializationTest {
     roundTrip(new EndpointCommand.Reconfigure(
         WebhookFixtures.endpoint("ep-1", 4, 10, DeliveryOrdering.ORDERED), replyTo));
     roundTrip(EndpointCommand.Wake.INSTANCE);
+    roundTrip(EndpointCommand.Resync.INSTANCE);
   }
 
   @Test

@@ -105,6 +105,11 @@ final class EndpointRig {
     return reply.receiveMessage(WAIT);
   }
 
+  /** Tells the entity a command that has no answer ({@code Wake}, {@code Resync}). */
+  void tell(EndpointCommand command) {
+    entity.tell(command);
+  }
+
   EndpointReply replay(List<String> messageIds) {
     TestProbe<EndpointReply> reply = testKit.createTestProbe();
     entity.tell(new EndpointCommand.Replay(messageIds, reply.ref()));

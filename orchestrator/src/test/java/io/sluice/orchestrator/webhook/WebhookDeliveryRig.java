@@ -104,7 +104,10 @@ final class WebhookDeliveryRig implements AutoCloseable {
     return api.expect(201, workspace, "POST", "/v1/webhooks/endpoints", body);
   }
 
-  /** Publishes through {@code POST /v1/events}; answers the message id once every entity has journaled it. */
+  /**
+   * Publishes through {@code POST /v1/events}; answers the message id once it is stored (the entities are told after
+   * the answer: wait for an attempt or a state, not for the answer).
+   */
   String publish(String workspace, String eventType, Map<String, Object> payload) throws Exception {
     return api.expect(202, workspace, "POST", "/v1/events", Map.of("eventType", eventType, "payload", payload))
         .path("messageId").asText();

@@ -9,6 +9,7 @@ import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import io.sluice.orchestrator.JournalTestKit;
 import io.sluice.protocols.webhook.DeliveryOrdering;
 import io.sluice.protocols.webhook.DeliveryState;
+import io.sluice.protocols.webhook.EndpointCommand;
 import io.sluice.protocols.webhook.EndpointReply;
 import java.time.Duration;
 import java.time.Instant;
@@ -198,6 +199,35 @@ class WebhookEndpointFlowTest {
     rig.awaitRecords(DeliveryState.DELIVERED, 2);
     assertEquals(List.of(t0, t0.plusSeconds(60)), rig.client.sendTimes("m1"));
     assertEquals(2, rig.ledger.recordsOf("m1").get(1).attemptNumber());
+  }
+
+  @Test
+  void aResyncQueuesAPendingDeliveryWhoseEnqueueWasLostWithoutARestartAndOnlyOnce() {
+    EndpointRig rig = rig("retry-schedule = [0s, 1m, 1m]", 10, 0, DeliveryOrdering.UNORDERED);
+    rig.client.script("m1", failed(500));
+    Instant t0 = rig.now();
+    rig.publish("m1");
+    rig.awaitRecords(DeliveryState.PENDING, 1);
+    rig.awaitTrue("the retry is armed", () -> rig.activity.snapshot().timers() == 1);
+    // A publication stored m9's delivery row; its enqueue never reached the running entity.
+    rig.ledger.store(WebhookFixtures.message("m9", "lead.hot"));
+    rig.ledger.pendingRows(rig.endpointId, List.of("m1", "m9"));
+    rig.tell(EndpointCommand.Wake.INSTANCE);
+    rig.sync();
+    assertEquals(List.of(), rig.client.sendTimes("m9"), "a wake does not read the ledger again");
+
+    rig.tell(EndpointCommand.Resync.INSTANCE);
+    rig.awaitRecords(DeliveryState.DELIVERED, 1);
+    assertEquals(List.of(t0), rig.client.sendTimes("m9"), "m9 queued and sent at once");
+    assertEquals(List.of(t0), rig.client.sendTimes("m1"), "m1, held, keeps its due time");
+    // The row still reads PENDING (read before its outcome was recorded), and the lost enqueue arrives late.
+    rig.tell(EndpointCommand.Resync.INSTANCE);
+    assertInstanceOf(EndpointReply.Accepted.class, rig.enqueue(WebhookFixtures.message("m9", "lead.hot")));
+    rig.sync();
+    assertEquals(List.of(t0), rig.client.sendTimes("m9"), "delivered once");
+    rig.advance(Duration.ofSeconds(60));
+    rig.awaitRecords(DeliveryState.DELIVERED, 2);
+    assertEquals(List.of(t0, t0.plusSeconds(60)), rig.client.sendTimes("m1"));
   }
 
   @Test

@@ -115,6 +115,25 @@ class WebhookEventsApiTest {
   }
 
   @Test
+  void theAnswerComesOnceStoredAndAnUnansweredEnqueueHasTheEntityReadItsPendingDeliveriesAgain() throws Exception {
+    api.expect(201, workspace, "POST", "/v1/webhooks/event-types", Map.of("name", "refund.issued"));
+    String answering = endpoint(List.of("refund.issued"));
+    String silent = endpoint(List.of("refund.issued"));
+    api.entities.unanswered.add(silent);
+
+    JsonNode published = api.expect(202, workspace, "POST", "/v1/events", Map.of("eventType", "refund.issued",
+        "payload", Map.of("refund", "re_1")));
+    String messageId = published.path("messageId").asText();
+    assertEquals(2, published.path("deliveries").asInt());
+    assertEquals(List.of(answering, silent), api.entities.enqueued.stream()
+        .filter(enqueued -> enqueued.message().messageId().equals(messageId))
+        .map(RecordingEndpointEntities.Enqueued::endpointId).toList());
+    assertEquals(List.of(silent), api.entities.resynced.stream()
+        .filter(endpointId -> endpointId.equals(silent) || endpointId.equals(answering)).toList());
+    assertEquals(List.of(messageId), await(api.ledger.pending(silent)), "the delivery the resync will find");
+  }
+
+  @Test
   void sluicesOwnEventsTakeTheSamePath() throws Exception {
     String all = endpoint(List.of());
     String id = await(api.publisher.publish(workspace, "campaign.completed", Map.of("campaignId", "c-1"),

@@ -30,8 +30,21 @@ public interface EndpointCommand extends CborSerializable {
   /** The endpoint's configuration changed in the endpoint table (secrets, limits, enabled, paused, URL, ordering). */
   record Reconfigure(EndpointConfig config, ActorRef<EndpointReply> replyTo) implements EndpointCommand {}
 
-  /** Sent at start-up to every endpoint with deliveries pending, so that it resumes without waiting for a message. */
+  /**
+   * Sent at start-up to every endpoint with deliveries pending (and by the serverless tick to those with one due), so
+   * that it resumes without waiting for a message. A running entity only starts what is due: it does not read the
+   * ledger again.
+   */
   enum Wake implements EndpointCommand {
+    INSTANCE
+  }
+
+  /**
+   * Sent when a publication's {@link Enqueue} was not acknowledged (a time-out, a refusal): the entity reads the
+   * ledger's pending deliveries again and queues those it neither holds nor has just settled, so that a lost enqueue
+   * is delivered without waiting for a restart. An entity that is not running starts, and its start-up read does it.
+   */
+  enum Resync implements EndpointCommand {
     INSTANCE
   }
 }
