@@ -42,9 +42,9 @@ final class FiringPlanner {
   /** The schedule's step at {@code now}; its due time must not be after {@code now}. */
   Plan plan(TrackedSchedule schedule, Instant now, boolean running, boolean queued) {
     Instant first = schedule.nextDue();
-    Instant latest = Cadences.latestUpTo(schedule.cadence(), first, first, now);
-    Instant next = Cadences.nextAfter(schedule.cadence(), first, now).orElse(Instant.MAX);
-    long missed = Cadences.between(schedule.cadence(), first, first, latest, MISSED_COUNT_CAP)
+    Instant latest = schedule.cadence().latestUpTo(first, now);
+    Instant next = schedule.cadence().nextAfter(first, now).orElse(Instant.MAX);
+    long missed = schedule.cadence().between(first, latest, MISSED_COUNT_CAP)
         + (latest.equals(first) ? 0 : 1);
     boolean onTime = Duration.between(latest, now).compareTo(grace) <= 0;
     String kind = "SCHEDULED";

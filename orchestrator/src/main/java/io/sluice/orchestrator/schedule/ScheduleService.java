@@ -132,7 +132,7 @@ public final class ScheduleService implements BackgroundWork {
       return CompletableFuture.failedFuture(problem);
     }
     Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
-    Optional<Instant> first = Cadences.nextAfter(spec.cadence(), now, now);
+    Optional<Instant> first = Cadences.of(spec.cadence()).nextAfter(now, now);
     if (first.isEmpty()) {
       return CompletableFuture.failedFuture(ApiProblem.invalid("invalid schedule",
           List.of(JsonHttp.error("cron", "never falls due after now"))));
@@ -181,7 +181,7 @@ public final class ScheduleService implements BackgroundWork {
   CompletionStage<Optional<ScheduleRow>> setPaused(String workspaceId, String queue, boolean paused) {
     Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     return database.withConnection(null, owner(workspaceId), paused ? "pause-schedule" : "resume-schedule",
-            Schedules.setPaused(workspaceId, queue, paused, row -> Cadences.nextAfter(TrackedSchedule.of(row).cadence(),
+            Schedules.setPaused(workspaceId, queue, paused, row -> TrackedSchedule.of(row).cadence().nextAfter(
                 row.nextDueAt(), now).orElse(row.nextDueAt()), now))
         .thenApply(row -> {
           row.ifPresent(changed -> scheduler.tell(new SchedulerCommand.ScheduleChanged(changed.id())));
@@ -213,7 +213,7 @@ public final class ScheduleService implements BackgroundWork {
     Optional<Instant> next = Optional.of(row.nextDueAt());
     while (next.isPresent() && times.size() < count) {
       times.add(next.get());
-      next = Cadences.nextAfter(schedule.cadence(), row.nextDueAt(), next.get());
+      next = schedule.cadence().nextAfter(row.nextDueAt(), next.get());
     }
     return times;
   }

@@ -11,18 +11,18 @@ import java.time.ZoneId;
 import java.util.Locale;
 
 /**
- * A schedule as the scheduler holds it: what it needs to fire it, read from its row.
+ * A schedule as the scheduler holds it: what it needs to fire it, read from its row (its cadence parsed once).
  *
  * @param workspaceId null for a system schedule
  */
-record TrackedSchedule(String id, String queue, String workspaceId, Cadence cadence, String payload,
+record TrackedSchedule(String id, String queue, String workspaceId, Cadences cadence, String payload,
     ScheduleAction action, OverlapPolicy overlap, CatchUpPolicy catchUp, boolean paused, Instant nextDue) {
 
   static TrackedSchedule of(ScheduleRow row) {
     Cadence cadence = row.intervalMillis() != null
         ? new Cadence.Every(Duration.ofMillis(row.intervalMillis()))
         : new Cadence.Cron(row.cron(), ZoneId.of(row.timeZone()));
-    return new TrackedSchedule(row.id(), row.queue(), row.workspaceId(), cadence, row.payload(),
+    return new TrackedSchedule(row.id(), row.queue(), row.workspaceId(), Cadences.of(cadence), row.payload(),
         ScheduleRows.action(row.actionKind(), row.actionTarget()), OverlapPolicy.valueOf(row.overlapPolicy()),
         CatchUpPolicy.valueOf(row.catchUpPolicy()), row.paused(), row.nextDueAt());
   }

@@ -20,7 +20,7 @@ class CadencesTest {
     List<ZonedDateTime> times = new ArrayList<>();
     Instant at = from.toInstant();
     for (int i = 0; i < count; i++) {
-      at = Cadences.nextAfter(cadence, from.toInstant(), at).orElseThrow();
+      at = Cadences.of(cadence).nextAfter(from.toInstant(), at).orElseThrow();
       times.add(at.atZone(PARIS));
     }
     return times;
@@ -65,8 +65,8 @@ class CadencesTest {
     Instant anchor = ZonedDateTime.of(2026, 3, 29, 1, 0, 0, 0, PARIS).toInstant();
     Cadence hourly = new Cadence.Every(Duration.ofHours(1));
     assertEquals(anchor.plus(Duration.ofHours(3)),
-        Cadences.nextAfter(hourly, anchor, anchor.plus(Duration.ofMinutes(150))).orElseThrow());
-    assertEquals(anchor, Cadences.nextAfter(hourly, anchor, anchor.minusSeconds(1)).orElseThrow());
+        Cadences.of(hourly).nextAfter(anchor, anchor.plus(Duration.ofMinutes(150))).orElseThrow());
+    assertEquals(anchor, Cadences.of(hourly).nextAfter(anchor, anchor.minusSeconds(1)).orElseThrow());
   }
 
   @Test
@@ -74,12 +74,12 @@ class CadencesTest {
     Instant first = Instant.parse("2026-01-01T00:00:00Z");
     Cadence minutely = new Cadence.Every(Duration.ofMinutes(1));
     Instant now = first.plus(Duration.ofMinutes(10)).plusSeconds(30);
-    Instant latest = Cadences.latestUpTo(minutely, first, first, now);
+    Instant latest = Cadences.of(minutely).latestUpTo(first, now);
     assertEquals(first.plus(Duration.ofMinutes(10)), latest);
-    assertEquals(9, Cadences.between(minutely, first, first, latest, 1000));
+    assertEquals(9, Cadences.of(minutely).between(first, latest, 1000));
     Cadence cron = new Cadence.Cron("* * * * *", ZoneId.of("UTC"));
-    assertEquals(latest, Cadences.latestUpTo(cron, first, first, now));
-    assertEquals(9, Cadences.between(cron, first, first, latest, 1000));
+    assertEquals(latest, Cadences.of(cron).latestUpTo(first, now));
+    assertEquals(9, Cadences.of(cron).between(first, latest, 1000));
   }
 
   @Test
