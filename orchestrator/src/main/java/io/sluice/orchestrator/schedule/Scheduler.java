@@ -57,6 +57,7 @@ import java.util.TreeSet;
 public final class Scheduler extends AbstractBehavior<SchedulerCommand> {
   static final String DUE_TIMER = "due";
   private static final String OWNER = "scheduler";
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Scheduler.class);
 
   /** Internal steps; never cross a node. */
   interface Step extends SchedulerCommand, NoSerializationVerificationNeeded {}
@@ -281,14 +282,11 @@ public final class Scheduler extends AbstractBehavior<SchedulerCommand> {
       getContext().getLog().warn("schedule {} ({}): the run due {} failed: {}", ended.scheduleId(), ended.queue(),
           ended.dueAt(), ended.failure().toString());
     }
+    // The write completes off the actor: only the thread-safe logger is touched there.
     ports.runEnds().submit(new Firings.RunEnd(ended.scheduleId(), ended.dueAt(), now,
             ended.failure() == null ? null : String.valueOf(ended.failure().getMessage())))
-        .whenComplete((written, failure) -> {
-          if (failure != null) {
-            getContext().getSystem().log().warn("schedule {}: the end of the run due {} was not written: {}",
-                ended.scheduleId(), ended.dueAt(), failure.toString());
-          }
-        });
+        .whenComplete((written, failure) -> logUnwritten(failure, "the end of the run", ended.scheduleId(),
+            ended.dueAt()));
     if (ended.dueAt().equals(running.get(ended.scheduleId()))) {
       running.remove(ended.scheduleId());
     }
@@ -296,10 +294,18 @@ public final class Scheduler extends AbstractBehavior<SchedulerCommand> {
     TrackedSchedule schedule = byId.get(ended.scheduleId());
     if (next != null && schedule != null) {
       running.put(schedule.id(), next);
-      ports.database().withConnection(null, OWNER, "start-queued", Firings.started(schedule.id(), next, now));
+      ports.database().withConnection(null, OWNER, "start-queued", Firings.started(schedule.id(), next, now))
+          .whenComplete((written, failure) -> logUnwritten(failure, "the start of the queued run", schedule.id(), next));
       start(schedule, next, now);
     }
     return this;
+  }
+
+  /** For writes whose answer needs no step: a failure leaves the firing's row behind, which the log says. */
+  private static void logUnwritten(Throwable failure, String what, String scheduleId, Instant dueAt) {
+    if (failure != null) {
+      log.warn("schedule {}: {} due {} was not written: {}", scheduleId, what, dueAt, failure.toString());
+    }
   }
 
   private Behavior<SchedulerCommand> onRowLoaded(RowLoaded loaded) {
