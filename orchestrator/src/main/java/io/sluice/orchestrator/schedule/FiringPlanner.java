@@ -55,18 +55,24 @@ final class FiringPlanner {
       }
       kind = "CATCH_UP";
     }
-    Disposition disposition = !running ? Disposition.START
-        : schedule.overlap() == OverlapPolicy.QUEUE_ONE && !queued ? Disposition.QUEUE : Disposition.SKIP_OVERLAP;
+    Disposition disposition = disposition(schedule, running, queued);
     return new Plan(schedule, new Firings.Step(schedule.id(), first, next,
         firing(schedule.id(), latest, kind, disposition, now)), disposition, missed);
   }
 
   /** A firing outside the cadence (run now), keyed by {@code now}. */
   Plan manual(TrackedSchedule schedule, Instant now, boolean running, boolean queued) {
-    Disposition disposition = !running ? Disposition.START
-        : schedule.overlap() == OverlapPolicy.QUEUE_ONE && !queued ? Disposition.QUEUE : Disposition.SKIP_OVERLAP;
+    Disposition disposition = disposition(schedule, running, queued);
     return new Plan(schedule, new Firings.Step(schedule.id(), schedule.nextDue(), schedule.nextDue(),
         firing(schedule.id(), now, "MANUAL", disposition, now)), disposition, 0);
+  }
+
+  /** The overlap policy: a firing starts, waits behind the run in progress, or is skipped. */
+  private static Disposition disposition(TrackedSchedule schedule, boolean running, boolean queued) {
+    if (!running) {
+      return Disposition.START;
+    }
+    return schedule.overlap() == OverlapPolicy.QUEUE_ONE && !queued ? Disposition.QUEUE : Disposition.SKIP_OVERLAP;
   }
 
   private static FiringRow firing(String scheduleId, Instant due, String kind, Disposition disposition,

@@ -194,12 +194,7 @@ public final class Scheduler extends AbstractBehavior<SchedulerCommand> {
       recording.add(schedule.id());
       Plan plan = planner.plan(schedule, now, running.containsKey(schedule.id()), queued.containsKey(schedule.id()));
       plans.add(plan);
-      // Decided now: a later firing in this batch's wake sees it as running.
-      if (plan.disposition() == Disposition.START) {
-        running.put(schedule.id(), plan.firingDue());
-      } else if (plan.disposition() == Disposition.QUEUE) {
-        queued.put(schedule.id(), plan.firingDue());
-      }
+      take(plan);
     }
     if (plans.isEmpty()) {
       armTimer();
@@ -253,6 +248,18 @@ public final class Scheduler extends AbstractBehavior<SchedulerCommand> {
     fireDue(now);
     answerTicks();
     return this;
+  }
+
+  /**
+   * Notes what the plan decided about runs as soon as it is made, before its step is recorded, so that the next plan
+   * for the schedule sees the run as going (or waiting); {@link #undo} takes it back if the step does not apply.
+   */
+  private void take(Plan plan) {
+    if (plan.disposition() == Disposition.START) {
+      running.put(plan.schedule().id(), plan.firingDue());
+    } else if (plan.disposition() == Disposition.QUEUE) {
+      queued.put(plan.schedule().id(), plan.firingDue());
+    }
   }
 
   /** A plan whose step did not apply: what it decided about runs is taken back. */
@@ -344,11 +351,7 @@ public final class Scheduler extends AbstractBehavior<SchedulerCommand> {
     }
     Instant now = now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     Plan plan = planner.manual(schedule, now, running.containsKey(schedule.id()), queued.containsKey(schedule.id()));
-    if (plan.disposition() == Disposition.START) {
-      running.put(schedule.id(), now);
-    } else if (plan.disposition() == Disposition.QUEUE) {
-      queued.put(schedule.id(), now);
-    }
+    take(plan);
     getContext().pipeToSelf(ports.database().withConnection(null, OWNER, "record-manual-firing",
             Firings.recordManual(plan.step().firing())),
         (applied, failure) -> new ManualRecorded(plan, runNow.replyTo(), applied, failure));
