@@ -85,8 +85,8 @@ public final class ScheduleService implements BackgroundWork {
   }
 
   /**
-   * Starts the scheduler and registers the jobs' system schedules (waiting for that: a start whose system schedules
-   * cannot be written fails).
+   * Starts the scheduler, registers the jobs' system schedules and waits until the scheduler has read its table (a
+   * start whose system schedules cannot be written, or whose schedule table cannot be read, fails).
    *
    * @param enabled false switches schedules off: registration still works, nothing fires
    * @param timers false in serverless mode: the scheduler holds no timer and fires on ticks only
@@ -107,6 +107,10 @@ public final class ScheduleService implements BackgroundWork {
         metrics, scheduler, enabled, mapper, actions, clock);
     for (ScheduleSpec spec : jobs.registrations()) {
       service.register(spec).toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    if (enabled) {
+      // The scheduler answers once it has read its table: the start ends with that read done, not trailing it.
+      service.status().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
     }
     return service;
   }
