@@ -85,8 +85,9 @@ public final class ScheduleService implements BackgroundWork {
   }
 
   /**
-   * Starts the scheduler, registers the jobs' system schedules and waits until the scheduler has read its table (a
-   * start whose system schedules cannot be written, or whose schedule table cannot be read, fails).
+   * Starts the scheduler, registers the jobs' system schedules and waits until the scheduler has read its table and
+   * recorded what was due (a start whose system schedules cannot be written, or whose schedule table cannot be read,
+   * fails).
    *
    * @param enabled false switches schedules off: registration still works, nothing fires
    * @param timers false in serverless mode: the scheduler holds no timer and fires on ticks only
@@ -109,8 +110,9 @@ public final class ScheduleService implements BackgroundWork {
       service.register(spec).toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
     }
     if (enabled) {
-      // The scheduler answers once it has read its table: the start ends with that read done, not trailing it.
-      service.status().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+      // Answered once the scheduler has read its table and recorded what was due at start (overdue schedules move
+      // on): the start ends with that work done, not trailing it.
+      service.runDue(clock.instant()).toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
     }
     return service;
   }
