@@ -55,6 +55,7 @@ class SluiceServiceTest {
     TestDatabase.retireLeftoverCampaigns();
     TestDatabase.retireLeftoverWebhooks();
     TestDatabase.retireLeftoverEmails();
+    TestDatabase.retireLeftoverSchedules();
     sluice = Sluice.start(config(Map.of()));
   }
 
