@@ -19,6 +19,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 main=${1:-io.sluice.bench.PermitBenchmarkRunner}
 [ $# -gt 0 ] && shift
+# PostgreSQL running and the runners' default database (sluice_bench) present; a no-op when both are.
+SLUICE_TEST_DB_NAME=sluice_bench scripts/ensure-services.sh >&2
 # shellcheck disable=SC2086
 mvn -B -q ${MVN_OPTS_EXTRA:-} -Pbench -pl bench -am package dependency:build-classpath -DskipTests \
     -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime >&2

@@ -10,9 +10,13 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** The PostgreSQL the runners measure against, from the environment, and a sampler of a pool's backends. */
+/**
+ * The PostgreSQL the runners measure against, from the environment, and a sampler of a pool's backends. The default
+ * database is {@code sluice_bench}, not the tests' {@code test}: what an interrupted run leaves (campaigns, unprocessed
+ * provider events, pending deliveries) must not become the next test run's start-up work.
+ */
 final class BenchDatabase {
-  static final String URL = env("SLUICE_BENCH_DB_URL", "jdbc:postgresql://127.0.0.1:5432/test");
+  static final String URL = env("SLUICE_BENCH_DB_URL", "jdbc:postgresql://127.0.0.1:5432/sluice_bench");
   static final String USER = env("SLUICE_BENCH_DB_USER", "postgres");
   static final String PASSWORD = env("SLUICE_BENCH_DB_PASSWORD", "postgres");
 

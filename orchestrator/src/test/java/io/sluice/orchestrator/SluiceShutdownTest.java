@@ -73,8 +73,7 @@ class SluiceShutdownTest {
   @Test
   void stoppingAnswersTheWaiterShuttingDownAndLeavesNoBackend() throws Exception {
     // With one permit, work left in the shared database by other tests would take it at start-up.
-    TestDatabase.retireLeftoverCampaigns();
-    TestDatabase.retireLeftoverWebhooks();
+    TestDatabase.retireLeftoverWork();
     sluice = Sluice.start(onePermit());
     CompletableFuture<Boolean> holding = sluice.database()
         .withConnection(PermitRequest.of(null, "test", "hold-the-permit"), SluiceShutdownTest::sleepLong)

@@ -18,10 +18,23 @@ public final class TestDatabase {
   }
 
   /**
+   * Retires everything earlier tests, interrupted runs or benchmarks left in the shared database that a starting
+   * service would take up in the background — campaigns, webhook deliveries, owed emails, schedules, unprocessed
+   * provider events — so that the test's service starts at rest and its permits are its test's own.
+   */
+  public static void retireLeftoverWork() throws SQLException {
+    retireLeftoverCampaigns();
+    retireLeftoverWebhooks();
+    retireLeftoverEmails();
+    retireLeftoverSchedules();
+    retireLeftoverProviderEvents();
+  }
+
+  /**
    * Takes campaigns left running by an interrupted earlier run (or a benchmark) off the start-up resume list, so that
    * a test's service does not spend its call slots on them. Only the read side changes: nothing wakes them again.
    */
-  public static void retireLeftoverCampaigns() throws SQLException {
+  private static void retireLeftoverCampaigns() throws SQLException {
     try (Connection observer = observer(); var statement = observer.createStatement()) {
       statement.executeUpdate("UPDATE campaign SET status = 'CANCELLED'"
           + " WHERE status IN ('RUNNING', 'SCHEDULED', 'PAUSED')");
@@ -33,7 +46,7 @@ public final class TestDatabase {
    * dead-letters those deliveries, so that a test's service neither attempts them (their receivers are gone) nor wakes
    * their entities at start-up: it starts at rest.
    */
-  public static void retireLeftoverWebhooks() throws SQLException {
+  private static void retireLeftoverWebhooks() throws SQLException {
     try (Connection observer = observer(); var statement = observer.createStatement()) {
       statement.executeUpdate("UPDATE webhook_endpoint SET enabled = FALSE, disabled_reason = 'retired by a test'"
           + " WHERE enabled AND id IN (SELECT endpoint_id FROM webhook_delivery WHERE state = 'PENDING')");
@@ -46,7 +59,7 @@ public final class TestDatabase {
    * Skips the summary emails other tests left owed (their spool files lived in those tests' folders), so that a
    * test's service does not spend its start-up retrying them.
    */
-  public static void retireLeftoverEmails() throws SQLException {
+  private static void retireLeftoverEmails() throws SQLException {
     try (Connection observer = observer(); var statement = observer.createStatement()) {
       statement.executeUpdate("UPDATE email_outbox SET state = 'SKIPPED', skip_reason = 'retired by a test',"
           + " next_attempt_at = NULL WHERE state IN ('PENDING', 'FAILED')");
@@ -60,6 +73,21 @@ public final class TestDatabase {
   public static void retireLeftoverSchedules() throws SQLException {
     try (Connection observer = observer(); var statement = observer.createStatement()) {
       statement.executeUpdate("DELETE FROM schedule");
+    } catch (SQLException e) {
+      if (!"42P01".equals(e.getSQLState())) {
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * Marks provider events stored but never processed (a process killed between storing and processing them) as
+   * processed: each start hands up to 10,000 of them to their campaigns again in the background, each through a
+   * permit, and their campaigns are retired.
+   */
+  private static void retireLeftoverProviderEvents() throws SQLException {
+    try (Connection observer = observer(); var statement = observer.createStatement()) {
+      statement.executeUpdate("UPDATE provider_event SET processed_at = now() WHERE processed_at IS NULL");
     } catch (SQLException e) {
       if (!"42P01".equals(e.getSQLState())) {
         throw e;

@@ -54,10 +54,7 @@ class ExitOnIdleTest {
             Map.entry("sluice.email.outbox-dir", data.resolve("outbox").toString())))
         .withFallback(ConfigFactory.load());
     Migrations.run(SluiceSettings.from(config).database());
-    TestDatabase.retireLeftoverCampaigns();
-    TestDatabase.retireLeftoverWebhooks();
-    TestDatabase.retireLeftoverEmails();
-    TestDatabase.retireLeftoverSchedules();
+    TestDatabase.retireLeftoverWork();
     Sluice sluice = Sluice.start(config);
     try {
       ServiceApi api = new ServiceApi(sluice.httpAddress().getPort()).inNewWorkspace(ADMIN_KEY);

@@ -97,10 +97,7 @@ class ServerlessOnPostgresTest {
         .withFallback(ConfigFactory.load());
     // A database of its own may be fresh: the tables first, then nothing left over from an earlier run.
     Migrations.run(SluiceSettings.from(config).database());
-    TestDatabase.retireLeftoverCampaigns();
-    TestDatabase.retireLeftoverWebhooks();
-    TestDatabase.retireLeftoverEmails();
-    TestDatabase.retireLeftoverSchedules();
+    TestDatabase.retireLeftoverWork();
     sluice = Sluice.start(config);
   }
 

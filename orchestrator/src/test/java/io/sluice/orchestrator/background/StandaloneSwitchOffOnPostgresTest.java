@@ -78,10 +78,7 @@ class StandaloneSwitchOffOnPostgresTest {
             Map.entry("sluice.webhooks.retry-schedule", List.of("0s", RETRY_DELAY.toSeconds() + "s", "1h"))))
         .withFallback(ConfigFactory.load());
     Migrations.run(SluiceSettings.from(config).database());
-    TestDatabase.retireLeftoverCampaigns();
-    TestDatabase.retireLeftoverWebhooks();
-    TestDatabase.retireLeftoverEmails();
-    TestDatabase.retireLeftoverSchedules();
+    TestDatabase.retireLeftoverWork();
     sluice = Sluice.start(config);
   }
 

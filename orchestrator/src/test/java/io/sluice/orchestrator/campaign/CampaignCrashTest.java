@@ -50,9 +50,7 @@ class CampaignCrashTest {
 
   @BeforeAll
   static void startProvider() throws Exception {
-    TestDatabase.retireLeftoverCampaigns();
-    TestDatabase.retireLeftoverWebhooks();
-    TestDatabase.retireLeftoverEmails();
+    TestDatabase.retireLeftoverWork();
     testKit = ActorTestKit.create("CampaignCrashTest", ConfigFactory.parseString("akka.actor.provider = local"));
     secret = StandardWebhooks.generateSecret();
     provider = SimulatedProvider.start(testKit.system(), new ProviderSettings.Simulated(true, 0,

@@ -83,9 +83,7 @@ class CampaignOnPostgresTest {
 
   @BeforeAll
   static void start() throws Exception {
-    TestDatabase.retireLeftoverCampaigns();
-    TestDatabase.retireLeftoverWebhooks();
-    TestDatabase.retireLeftoverEmails();
+    TestDatabase.retireLeftoverWork();
     greenMail = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
     greenMail.start();
     peers = ActorTestKit.create("CampaignPeers", ConfigFactory.parseString("akka.actor.provider = local"));

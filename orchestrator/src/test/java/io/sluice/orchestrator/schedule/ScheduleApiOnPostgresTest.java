@@ -49,9 +49,7 @@ class ScheduleApiOnPostgresTest {
 
   @BeforeAll
   static void start() throws Exception {
-    TestDatabase.retireLeftoverCampaigns();
-    TestDatabase.retireLeftoverWebhooks();
-    TestDatabase.retireLeftoverSchedules();
+    TestDatabase.retireLeftoverWork();
     peers = ActorTestKit.create("ScheduleApiPeers", ConfigFactory.parseString("akka.actor.provider = local"));
     receiver = new WebhookReceiver(peers.system());
     ScheduledJobs jobs = ScheduledJobs.none()

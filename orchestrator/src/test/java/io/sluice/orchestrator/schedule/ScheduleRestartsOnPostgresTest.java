@@ -35,9 +35,7 @@ class ScheduleRestartsOnPostgresTest {
 
   @Test
   void twentyFiveStartsLeaveOneRowPerSchedule() throws Exception {
-    TestDatabase.retireLeftoverCampaigns();
-    TestDatabase.retireLeftoverWebhooks();
-    TestDatabase.retireLeftoverSchedules();
+    TestDatabase.retireLeftoverWork();
     ScheduledJobs jobs = ScheduledJobs.none()
         .with("memo-batch-check", run -> CompletableFuture.completedFuture(Done.getInstance()))
         .registering(ScheduleSpec.builder(new Queue(SYSTEM_QUEUE), Workspace.SYSTEM)

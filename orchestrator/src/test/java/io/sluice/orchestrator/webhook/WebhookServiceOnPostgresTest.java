@@ -55,8 +55,7 @@ class WebhookServiceOnPostgresTest {
 
   @BeforeAll
   static void start() throws Exception {
-    TestDatabase.retireLeftoverCampaigns();
-    TestDatabase.retireLeftoverWebhooks();
+    TestDatabase.retireLeftoverWork();
     peers = ActorTestKit.create("WebhookServicePeers", ConfigFactory.parseString("akka.actor.provider = local"));
     receiver = new WebhookReceiver(peers.system());
     sluice = Sluice.start(ConfigFactory.parseMap(Map.ofEntries(
