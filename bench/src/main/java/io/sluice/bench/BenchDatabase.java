@@ -27,6 +27,25 @@ final class BenchDatabase {
     return value == null || value.isBlank() ? fallback : value;
   }
 
+  /**
+   * The database and whether PostgreSQL's autovacuum runs. Without it the lead and webhook tables' dead row versions
+   * pile up and every due-work read scans them: a 100,000-lead campaign ran at 130 leads/s with it off against
+   * ~1,000 with it on (docs/BENCHMARKS.md §7), so a run says which it had.
+   */
+  static String describe() {
+    try (Connection observer = DriverManager.getConnection(URL, USER, PASSWORD);
+        Statement statement = observer.createStatement();
+        ResultSet row = statement.executeQuery("SELECT current_setting('server_version'),"
+            + " current_setting('autovacuum')")) {
+      row.next();
+      String autovacuum = row.getString(2);
+      return URL + " (PostgreSQL " + row.getString(1) + ", autovacuum " + autovacuum
+          + ("on".equals(autovacuum) ? ")" : "; WARNING: the figures will not match docs/BENCHMARKS.md)");
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** {@code SHOW max_connections}. */
   static int maxConnections() {
     try (Connection observer = DriverManager.getConnection(URL, USER, PASSWORD);

@@ -39,7 +39,7 @@ public final class CampaignThroughputRunner {
   public static void main(String[] args) throws Exception {
     int leads = Integer.getInteger("bench.leads", 100_000);
     int slots = Integer.getInteger("bench.slots", 200);
-    System.out.println(Machine.describe());
+    System.out.println(Machine.describe() + "; " + BenchDatabase.describe());
     Sluice sluice = BenchService.start(DB_APP, JOURNAL_APP, Map.ofEntries(
         Map.entry("sluice.call-slots.capacity", Integer.toString(slots)),
         Map.entry("sluice.call-slots.limit-control.initial-limit", Integer.toString(slots)),

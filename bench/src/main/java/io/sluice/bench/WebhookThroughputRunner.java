@@ -57,7 +57,7 @@ public final class WebhookThroughputRunner {
     int[] rates = Arrays.stream(System.getProperty("bench.rates", "1000,1500,2000,2500").split(","))
         .map(String::trim).mapToInt(Integer::parseInt).toArray();
     int seconds = Integer.getInteger("bench.seconds", 60);
-    System.out.println(Machine.describe() + ", " + Machine.load());
+    System.out.println(Machine.describe() + ", " + Machine.load() + "; " + BenchDatabase.describe());
     Sluice sluice = BenchService.start(DB_APP, JOURNAL_APP,
         Map.of("sluice.webhooks.allow-addresses", "127.0.0.0/8"));
     try {
