@@ -6,7 +6,7 @@ import java.sql.Connection;
 
 /** A pool with no connections, so the JMH benchmark measures the supervisor's grant and release and nothing else. */
 final class InMemoryPool implements GovernedPool {
-  private final int size;
+  private volatile int size;
 
   InMemoryPool(int size) {
     this.size = size;
@@ -43,6 +43,11 @@ final class InMemoryPool implements GovernedPool {
   @Override
   public boolean retire(long leaseId) {
     return false;
+  }
+
+  @Override
+  public void resize(int maxSize) {
+    size = maxSize;
   }
 
   @Override

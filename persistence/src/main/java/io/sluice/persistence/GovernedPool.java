@@ -34,6 +34,15 @@ public interface GovernedPool extends PermitResource {
   @Override
   boolean retire(long leaseId);
 
+  /**
+   * Changes how many physical connections the pool may open (a node's share of the cluster's budget). On a shrink the
+   * pool opens no connection above the new size, closes its idle connections now and its busy ones as they are handed
+   * back; {@link #physical()} shows when the pool is within the new size. Tell the supervisor afterwards.
+   *
+   * @throws IllegalArgumentException if {@code maxSize} is below 1
+   */
+  void resize(int maxSize);
+
   /** Closes every idle physical connection now. */
   @Override
   void evictIdle();

@@ -196,6 +196,21 @@ public final class HikariGovernedPool implements GovernedPool {
   }
 
   @Override
+  public void resize(int maxSize) {
+    if (maxSize < 1) {
+      throw new IllegalArgumentException("pool '" + name + "' cannot shrink below 1 connection, asked " + maxSize);
+    }
+    int before = maxSize();
+    dataSource.getHikariConfigMXBean().setMaximumPoolSize(maxSize);
+    if (maxSize < before) {
+      // HikariCP has no "close n idle connections": all idle ones go now (busy ones when handed back), and the pool
+      // opens again on demand, up to the new size.
+      poolBean.softEvictConnections();
+    }
+    log.info("pool '{}' resized: max-size {} -> {}", name, before, maxSize);
+  }
+
+  @Override
   public void evictIdle() {
     poolBean.softEvictConnections();
   }

@@ -10,8 +10,8 @@ import java.util.function.Consumer;
 public final class SimulatedConnections {
   private final Simulation simulation;
   private final SimulatedDatabase database;
-  private final int maxSize;
   private final int maxConcurrentOpens;
+  private int maxSize;
   private final ArrayDeque<Consumer<Boolean>> waitingForOpen = new ArrayDeque<>();
 
   private int idle;
@@ -72,10 +72,28 @@ public final class SimulatedConnections {
     }
   }
 
-  /** An active connection goes back to idle. */
+  /** An active connection goes back to idle, or is closed if the pool is above its (shrunk) size. */
   public void giveBack() {
     active--;
-    idle++;
+    if (total() >= maxSize) {
+      database.closeConnection();
+    } else {
+      idle++;
+    }
+  }
+
+  /**
+   * Changes the most connections the pool may hold (a node's share of a cluster's budget). A shrink closes idle
+   * connections above the new size now and busy ones as they are given back.
+   */
+  public void resize(int newMaxSize) {
+    if (newMaxSize < 1) {
+      throw new IllegalArgumentException("a pool cannot shrink below 1 connection, asked " + newMaxSize);
+    }
+    maxSize = newMaxSize;
+    for (; idle > 0 && total() > maxSize; idle--) {
+      database.closeConnection();
+    }
   }
 
   /** An active connection is closed for good (aborted): it is never reused. */

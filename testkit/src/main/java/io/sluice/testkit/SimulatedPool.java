@@ -72,6 +72,11 @@ final class SimulatedPool implements GovernedPool {
   }
 
   @Override
+  public void resize(int maxSize) {
+    connections.resize(maxSize);
+  }
+
+  @Override
   public void evictIdle() {
     connections.evictIdle();
   }

@@ -137,19 +137,18 @@ final class BudgetLedger {
   }
 
   /**
-   * Adds a node that passed {@link #refusal} and {@link #fits}, with the share it says it has applied (0 for a node
-   * that has not been given one; a node re-registering with a new coordinator reports what it holds). A node already
-   * known keeps its assignment and takes the reported applied share.
+   * Adds a node that passed {@link #refusal} and {@link #fits}, with the share it says it has applied and that share's
+   * epoch (0 and 0 for a node that has not been given one; a node re-registering with a new coordinator reports what it
+   * holds, and the epochs go on from there). A node already known is left as it is: its confirmations tell the rest.
    */
-  void admit(String node, int fixed, int minShare, int maxShare, int applied) {
+  void admit(String node, int fixed, int minShare, int maxShare, int applied, long epoch) {
     NodeShare known = nodes.get(node);
     if (known == null) {
       NodeShare share = new NodeShare(node, fixed, minShare, maxShare);
       share.assigned = applied;
       share.applied = applied;
+      share.epoch = epoch;
       nodes.put(node, share);
-    } else {
-      known.applied = applied;
     }
   }
 
@@ -209,6 +208,11 @@ final class BudgetLedger {
   int want(String node) {
     NodeShare share = nodes.get(node);
     return share == null ? 0 : share.want(headroom);
+  }
+
+  /** Every node's terms and state, in the order they joined; read only. */
+  java.util.Collection<NodeShare> shares() {
+    return java.util.Collections.unmodifiableCollection(nodes.values());
   }
 
   int nodeCount() {

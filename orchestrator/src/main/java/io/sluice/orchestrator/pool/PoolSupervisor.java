@@ -24,6 +24,7 @@ import io.sluice.protocols.permit.RejectReason;
 import io.sluice.protocols.permit.Rejected;
 import io.sluice.protocols.permit.Release;
 import io.sluice.protocols.permit.Revoked;
+import io.sluice.protocols.permit.Resized;
 import io.sluice.protocols.permit.Throttle;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -149,6 +150,7 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
         .onMessage(Release.class, this::onRelease)
         .onMessage(GiveUp.class, this::onGiveUp)
         .onMessage(Throttle.class, this::onThrottle)
+        .onMessageEquals(Resized.INSTANCE, this::onResized)
         .onMessage(GetPoolStats.class, this::onGetStats)
         .onMessage(HolderStopped.class, this::onHolderStopped)
         .onMessageEquals(Tick.WAIT_DEADLINE_DUE, this::onWaitDeadline)
@@ -281,6 +283,17 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
     setLimit(limitAlgorithm.limit());
     getContext().getLog().warn("resource refused work (429): limit capped until Retry-After passes: pool={} limit={}"
         + " granted={} retryAfter={}", settings.name(), currentLimit, leases.size(), signal.retryAfter());
+    afterChange(now);
+    return Behaviors.same();
+  }
+
+  /** The pool's size is read on every clamp: a grown pool lets waiters in at once, a shrunk one caps the limit. */
+  private Behavior<PermitCommand> onResized() {
+    long now = nanoClock.getAsLong();
+    setLimit(limitAlgorithm.limit());
+    getContext().getLog().info("pool resized: pool={} size={} limit={} granted={}", settings.name(), pool.maxSize(),
+        currentLimit, leases.size());
+    dispatch(now);
     afterChange(now);
     return Behaviors.same();
   }

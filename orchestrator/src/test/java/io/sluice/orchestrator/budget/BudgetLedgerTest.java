@@ -19,7 +19,7 @@ class BudgetLedgerTest {
     BudgetLedger ledger = new BudgetLedger(30, 2, true);
     for (String node : List.of("a", "b", "c")) {
       assertNull(ledger.refusal(node, 30, 2, 2, 20));
-      ledger.admit(node, 2, 2, 20, 0);
+      ledger.admit(node, 2, 2, 20, 0, 0);
     }
     return ledger;
   }
@@ -64,8 +64,8 @@ class BudgetLedgerTest {
   @Test
   void aJoiningNodeGetsItsMinimumFromTheReserveAndItsEntitlementBack() {
     BudgetLedger ledger = new BudgetLedger(30, 2, true);
-    ledger.admit("a", 2, 2, 26, 0);
-    ledger.admit("b", 2, 2, 26, 0);
+    ledger.admit("a", 2, 2, 26, 0, 0);
+    ledger.admit("b", 2, 2, 26, 0, 0);
     ledger.rebalance();
     ledger.demand("a", 100);
     ledger.demand("b", 100);
@@ -75,7 +75,7 @@ class BudgetLedgerTest {
     assertEquals(26, ledger.committed(), "4 kept for a joiner");
     assertNull(ledger.refusal("c", 30, 2, 2, 26));
     assertTrue(ledger.fits(2, 2));
-    ledger.admit("c", 2, 2, 26, 0);
+    ledger.admit("c", 2, 2, 26, 0, 0);
     assertTrue(ledger.committed() <= 30);
     Map<String, Integer> first = ledger.rebalance();
     assertEquals(2, first.get("c"), "the reserve covers the joiner's minimum at once");
@@ -111,8 +111,8 @@ class BudgetLedgerTest {
     assertTrue(different.contains("sluice.database.max-connections 40") && different.contains("budget is 30"),
         different);
     BudgetLedger small = new BudgetLedger(10, 2, true);
-    small.admit("a", 2, 2, 6, 0);
-    small.admit("b", 2, 2, 6, 0);
+    small.admit("a", 2, 2, 6, 0, 0);
+    small.admit("b", 2, 2, 6, 0, 0);
     String full = small.refusal("c", 10, 2, 2, 6);
     assertTrue(full.contains("cannot hold 3 nodes") && full.contains("need 12"), full);
     assertTrue(small.refusal("c", 10, 2, 0, 6).contains("invalid terms"));
@@ -121,12 +121,16 @@ class BudgetLedgerTest {
   @Test
   void aReRegisteringNodeKeepsItsPlaceAndReportsWhatItHolds() {
     BudgetLedger ledger = new BudgetLedger(30, 2, true);
-    ledger.admit("a", 2, 2, 20, 12);
-    ledger.admit("b", 2, 2, 20, 4);
+    ledger.admit("a", 2, 2, 20, 12, 7);
+    ledger.admit("b", 2, 2, 20, 4, 3);
     assertEquals(20, ledger.committed(), "a new coordinator learns what the nodes hold");
-    ledger.admit("a", 2, 2, 20, 12);
+    assertEquals(7, ledger.epoch("a"), "and goes on from the epochs they hold");
+    ledger.admit("a", 2, 2, 20, 12, 7);
     assertEquals(20, ledger.committed());
     assertEquals(2, ledger.nodeCount());
+    ledger.demand("b", 10);
+    ledger.rebalance();
+    assertEquals(4, ledger.epoch("b"));
   }
 
   /**
@@ -147,7 +151,7 @@ class BudgetLedgerTest {
         if (action == 0 && members.size() < 5) {
           String node = "n" + next++;
           if (ledger.refusal(node, 30, 2, 2, 20) == null && ledger.fits(2, 2)) {
-            ledger.admit(node, 2, 2, 20, 0);
+            ledger.admit(node, 2, 2, 20, 0, 0);
             members.add(node);
             toConfirm.put(node, new ArrayDeque<>());
           }

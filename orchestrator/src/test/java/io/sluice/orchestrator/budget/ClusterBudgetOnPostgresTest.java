@@ -1,0 +1,250 @@
+package io.sluice.orchestrator.budget;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.Done;
+import akka.actor.CoordinatedShutdown;
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.DispatcherSelector;
+import akka.cluster.MemberStatus;
+import akka.cluster.typed.Cluster;
+import akka.cluster.typed.Down;
+import akka.cluster.typed.Join;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.sluice.config.ClusterBudgetSettings;
+import io.sluice.config.DatabaseSettings;
+import io.sluice.config.LimitSettings;
+import io.sluice.config.PoolSettings;
+import io.sluice.orchestrator.TestDatabase;
+import io.sluice.orchestrator.database.Database;
+import io.sluice.orchestrator.pool.PoolSupervisor;
+import io.sluice.persistence.HikariGovernedPool;
+import io.sluice.protocols.budget.BudgetCommand;
+import io.sluice.protocols.permit.PermitCommand;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Three cluster nodes in one JVM, each with a real {@code db} pool on PostgreSQL under its own permit supervisor and
+ * budget agent, one budget coordinator among them. The backends of all three pools, counted in {@code
+ * pg_stat_activity} every 100 ms by {@code application_name}, never exceed the cluster's budget while the load moves
+ * from one node to all three and a node is downed; a busy node borrows what idle ones do not use and gives it back,
+ * and a downed node's share goes to the others.
+ */
+class ClusterBudgetOnPostgresTest {
+  private static final int BUDGET = 12;
+  private static final int MAX_SHARE = 10;
+  private static final Duration REMOVAL_MARGIN = Duration.ofMillis(500);
+
+  private final String run = UUID.randomUUID().toString().substring(0, 8);
+  private final List<Node> nodes = new ArrayList<>();
+  private final ExecutorService requesters = Executors.newCachedThreadPool();
+  private final AtomicBoolean sampling = new AtomicBoolean(true);
+  private final AtomicInteger maxBackends = new AtomicInteger();
+  private final AtomicLong samples = new AtomicLong();
+  private Thread sampler;
+
+  private record Node(ActorTestKit kit, HikariGovernedPool pool, ActorRef<PermitCommand> supervisor,
+      Database database, ActorRef<BudgetCommand> coordinator, AtomicBoolean refused) {}
+
+  private static ClusterBudgetSettings budgetSettings() {
+    return new ClusterBudgetSettings(true, 2, 1, true, Duration.ofMillis(200), Duration.ofSeconds(2), REMOVAL_MARGIN,
+        Duration.ofMillis(20));
+  }
+
+  private Node start(int index, int budget) {
+    Config config = ConfigFactory.parseString("akka.remote.artery.canonical.hostname = \"127.0.0.1\"\n"
+        + "akka.remote.artery.canonical.port = 0\n"
+        + "akka.cluster.jmx.multi-mbeans-in-same-jvm = on").withFallback(ConfigFactory.load());
+    ActorTestKit kit = ActorTestKit.create("budget", config);
+    Cluster cluster = Cluster.get(kit.system());
+    cluster.manager().tell(Join.create(nodes.isEmpty() ? cluster.selfMember().address()
+        : Cluster.get(nodes.get(0).kit().system()).selfMember().address()));
+    PoolSettings poolSettings = new PoolSettings("db", "sluice-budget-" + run + "-" + index, MAX_SHARE, MAX_SHARE, 1000,
+        Duration.ofSeconds(10), Duration.ofSeconds(30), 0, Duration.ofSeconds(30), Duration.ofSeconds(1),
+        Duration.ofSeconds(5));
+    HikariGovernedPool pool = HikariGovernedPool.open(new DatabaseSettings(TestDatabase.URL, TestDatabase.USER,
+        TestDatabase.PASSWORD, 100, false), poolSettings);
+    // As the service does: a downed node closes its pool as it shuts down.
+    CoordinatedShutdown.get(kit.system()).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+        "close-pool", () -> {
+          pool.close();
+          return CompletableFuture.completedFuture(Done.getInstance());
+        });
+    // As the service does: a node holds no more than its minimum share until the coordinator gives it one.
+    pool.resize(budgetSettings().minShare());
+    ActorRef<PermitCommand> supervisor = kit.spawn(PoolSupervisor.create(poolSettings, pool,
+        LimitSettings.fixed(MAX_SHARE), System::nanoTime), "pool-db");
+    Database database = new Database(supervisor, pool,
+        kit.system().dispatchers().lookup(DispatcherSelector.fromConfig("sluice.jdbc-dispatcher")), kit.system(),
+        poolSettings.defaultMaxWait());
+    ActorRef<BudgetCommand> coordinator = BudgetCoordinator.init(kit.system(), budgetSettings(), BUDGET);
+    AtomicBoolean refused = new AtomicBoolean();
+    kit.spawn(NodeBudget.create(budgetSettings(), new NodeBudget.Terms(NodeIds.of(cluster.selfMember().uniqueAddress()),
+        budget, 0, MAX_SHARE), coordinator, supervisor, pool, () -> refused.set(true)), "node-budget");
+    Node node = new Node(kit, pool, supervisor, database, coordinator, refused);
+    nodes.add(node);
+    return node;
+  }
+
+  @BeforeEach
+  void startSampler() {
+    sampler = new Thread(() -> {
+      try (Connection observer = TestDatabase.observer();
+          PreparedStatement count = observer.prepareStatement(
+              "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE ?")) {
+        count.setString(1, "sluice-budget-" + run + "-%");
+        while (sampling.get()) {
+          try (ResultSet row = count.executeQuery()) {
+            row.next();
+            maxBackends.accumulateAndGet(row.getInt(1), Math::max);
+            samples.incrementAndGet();
+          }
+          Thread.sleep(100);
+        }
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }, "backend-sampler");
+    sampler.setDaemon(true);
+    sampler.start();
+  }
+
+  @AfterEach
+  void stopAll() throws Exception {
+    sampling.set(false);
+    sampler.join(5_000);
+    requesters.shutdownNow();
+    for (Node node : nodes) {
+      node.kit().shutdownTestKit();
+      node.pool().close();
+    }
+  }
+
+  @Test
+  void threeNodesStayWithinTheBudgetWhileLoadMovesAndANodeIsDowned() throws Exception {
+    Node first = start(0, BUDGET);
+    Node second = start(1, BUDGET);
+    Node third = start(2, BUDGET);
+    awaitTrue(Duration.ofSeconds(20), () -> upMembers(first) == 3, "three members up");
+    // Idle: the minimum share plus headroom each, the rest free.
+    awaitTrue(Duration.ofSeconds(10), () -> view(first).nodes().size() == 3, "three nodes registered");
+
+    // Load on the first node only: it borrows above its entitlement (4 of 12 - the join reserve of 2).
+    AtomicBoolean firstBusy = load(first, 20);
+    awaitTrue(Duration.ofSeconds(10), () -> first.pool().maxSize() >= 6, "the busy node borrows");
+    assertEquals(2, second.pool().maxSize(), "an idle node keeps its minimum");
+
+    // Load everywhere: the lender takes its entitlement back, shrink first, grow after.
+    AtomicBoolean othersBusy = load(second, 20);
+    AtomicBoolean thirdBusy = load(third, 20);
+    awaitTrue(Duration.ofSeconds(10), () -> second.pool().maxSize() >= 3 && third.pool().maxSize() >= 3
+        && first.pool().maxSize() <= 4, "the shares converge to the entitlements");
+    BudgetCommand.BudgetView settled = view(first);
+    assertTrue(settled.committed() <= BUDGET, settled.toString());
+
+    // The third node is downed. It shuts down (closing its pool, as the service does) and the leader removes it; its
+    // share is the others' a removal margin later. (A live node being downed takes the failure detector's pause to
+    // be removed; a crashed one is removed at the leader's next tick after the split brain resolver's decision.)
+    thirdBusy.set(false);
+    akka.actor.Address thirdAddress = Cluster.get(third.kit().system()).selfMember().address();
+    Cluster.get(first.kit().system()).manager().tell(new Down(thirdAddress));
+    awaitTrue(Duration.ofSeconds(20), () -> upMembers(first) == 2 && java.util.stream.StreamSupport.stream(
+        Cluster.get(first.kit().system()).state().getMembers().spliterator(), false)
+        .noneMatch(member -> member.address().equals(thirdAddress)), "the third node removed");
+    long removedAt = System.nanoTime();
+    awaitTrue(Duration.ofSeconds(10), () -> view(first).nodes().size() == 2, "the removed node leaves the budget");
+    long reassignedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - removedAt);
+    awaitTrue(Duration.ofSeconds(10), () -> first.pool().maxSize() == 5 && second.pool().maxSize() == 5,
+        "the two remaining nodes share (12 - reserve 2) / 2 each");
+    assertTrue(reassignedMillis < REMOVAL_MARGIN.toMillis() + 1_500,
+        "reassigned " + reassignedMillis + " ms after the removal");
+
+    firstBusy.set(false);
+    othersBusy.set(false);
+    assertTrue(samples.get() > 20, "the sampler ran: " + samples.get());
+    assertTrue(maxBackends.get() <= BUDGET, "the cluster held " + maxBackends.get() + " backends, budget " + BUDGET);
+    assertTrue(maxBackends.get() >= 8, "the load used the budget: " + maxBackends.get());
+  }
+
+  @Test
+  void aNodeWithAnotherBudgetIsRefusedAndMessagesFromUnknownNodesAreCounted() throws Exception {
+    Node first = start(0, BUDGET);
+    Node stranger = start(1, BUDGET + 1);
+    awaitTrue(Duration.ofSeconds(20), () -> upMembers(first) == 2, "two members up");
+    awaitTrue(Duration.ofSeconds(10), () -> stranger.refused().get(), "the node with another budget is refused");
+    assertEquals(1, view(first).nodes().size());
+    first.coordinator().tell(new BudgetCommand.DemandReport("akka://budget@127.0.0.1:1#1", 5));
+    awaitTrue(Duration.ofSeconds(5), () -> view(first).ignored() >= 1, "the unknown node's report is counted");
+  }
+
+  private AtomicBoolean load(Node node, int loops) {
+    AtomicBoolean busy = new AtomicBoolean(true);
+    for (int i = 0; i < loops; i++) {
+      requesters.submit(() -> {
+        while (busy.get() && !Thread.currentThread().isInterrupted()) {
+          try {
+            node.database().withConnection(null, "budget-test", "sleep", connection -> {
+              try (Statement statement = connection.createStatement()) {
+                statement.execute("SELECT pg_sleep(0.02)");
+              }
+              return true;
+            }).toCompletableFuture().get(30, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            return;
+          } catch (Exception e) {
+            // A revoked or refused permit under a shrinking share is retried; the sampler is the check.
+          }
+        }
+      });
+    }
+    return busy;
+  }
+
+  private static int upMembers(Node node) {
+    int up = 0;
+    for (akka.cluster.Member member : Cluster.get(node.kit().system()).state().getMembers()) {
+      if (member.status() == MemberStatus.up()) {
+        up++;
+      }
+    }
+    return up;
+  }
+
+  private static BudgetCommand.BudgetView view(Node node) {
+    TestProbe<BudgetCommand.BudgetView> probe = node.kit().createTestProbe();
+    node.coordinator().tell(new BudgetCommand.GetBudgetView(probe.getRef()));
+    return probe.receiveMessage(Duration.ofSeconds(5));
+  }
+
+  private static void awaitTrue(Duration within, BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not within " + within + ": " + what);
+      }
+      Thread.sleep(50);
+    }
+  }
+}
