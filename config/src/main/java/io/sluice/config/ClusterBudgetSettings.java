@@ -24,8 +24,11 @@ public record ClusterBudgetSettings(boolean enabled, int minShare, int headroom,
 
   private static final String KEY = "sluice.cluster.budget.";
 
-  /** @throws SettingsException naming every wrong key and why */
-  public static ClusterBudgetSettings from(Config config) {
+  /**
+   * @param db the node's {@code db} pool, whose configured size is the most the node's share can be
+   * @throws SettingsException naming every wrong key and why
+   */
+  public static ClusterBudgetSettings from(Config config, PoolSettings db) {
     SettingsReader reader = new SettingsReader(config);
     ClusterBudgetSettings settings = new ClusterBudgetSettings(reader.bool(KEY + "enabled"),
         reader.intAtLeast(KEY + "min-share", 1),
@@ -36,12 +39,16 @@ public record ClusterBudgetSettings(boolean enabled, int minShare, int headroom,
         reader.nonNegativeDuration(KEY + "removal-margin"),
         reader.positiveDuration(KEY + "shrink-check-interval"));
     reader.throwIfInvalid();
+    if (settings.minShare() > db.maxSize()) {
+      reader.fail(KEY + "min-share", "is " + settings.minShare() + " but must not exceed sluice.pools.db.max-size "
+          + db.maxSize() + ": the share is the db pool's size", null);
+    }
     if (settings.coordinatorTimeout().compareTo(settings.reportInterval().multipliedBy(2)) < 0) {
       reader.fail(KEY + "coordinator-timeout", "is " + settings.coordinatorTimeout() + " but must be at least twice "
           + KEY + "report-interval (" + settings.reportInterval() + "): a node would fall back between two answers",
           null);
-      reader.throwIfInvalid();
     }
+    reader.throwIfInvalid();
     return settings;
   }
 }

@@ -18,10 +18,12 @@ import akka.serialization.jackson.JacksonObjectMapperProvider;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import io.sluice.config.BackgroundSettings;
+import io.sluice.config.ClusterBudgetSettings;
 import io.sluice.config.Mode;
 import io.sluice.config.SluiceSettings;
 import io.sluice.config.ScheduleSettings;
 import io.sluice.config.WebhookSettings;
+import io.sluice.orchestrator.budget.ClusterBudget;
 import io.sluice.orchestrator.background.BackgroundServices;
 import io.sluice.orchestrator.background.TickRoute;
 import io.sluice.orchestrator.campaign.CampaignService;
@@ -122,6 +124,7 @@ public final class Sluice {
     WebhookSettings webhookSettings = WebhookSettings.from(config);
     ScheduleSettings scheduleSettings = ScheduleSettings.from(config, settings.dbPool());
     BackgroundSettings background = BackgroundSettings.from(config);
+    ClusterBudgetSettings clusterBudget = ClusterBudgetSettings.from(config, settings.dbPool());
     Kamon.init(config);
     log.info("connection budget: {}", settings.budget().arithmetic());
     if (settings.database().migrateOnStart()) {
@@ -129,6 +132,9 @@ public final class Sluice {
       Migrations.run(settings.database());
     }
     GovernedPool pool = HikariGovernedPool.open(settings.database(), settings.dbPool());
+    if (clusterBudget.enabled()) {
+      ClusterBudget.holdMinimum(pool, clusterBudget);
+    }
     JournalPool journalPool;
     try {
       journalPool = JournalPool.open(settings.database(), settings.journalPool());
@@ -155,6 +161,10 @@ public final class Sluice {
     try {
       ClusterNode.joinSelf(system).toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       ActorRef<PermitCommand> supervisor = supervisorRef.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      Optional<ClusterBudget> budgetShare = clusterBudget.enabled()
+          ? Optional.of(ClusterBudget.start(system, clusterBudget, settings.budget().maxConnections(),
+              settings.journalPool().maxSize(), settings.dbPool().maxSize(), supervisor, pool))
+          : Optional.empty();
       Database database = new Database(supervisor, pool,
           system.dispatchers().lookup(DispatcherSelector.fromConfig("sluice.jdbc-dispatcher")), system,
           settings.dbPool().defaultMaxWait());
@@ -189,6 +199,10 @@ public final class Sluice {
               : campaigns::emailHealth)
           .withWebhookHealth(webhooks::health)
           .withBackgroundHealth(services::status);
+      if (budgetShare.isPresent()) {
+        ClusterBudget share = budgetShare.get();
+        api = api.withClusterBudget(() -> share.poolEntry(HttpApi.DEFAULT_STATS_TIMEOUT));
+      }
       List<Route> product = new ArrayList<>();
       product.add(new TickRoute(services, mapper).route());
       product.addAll(campaigns.routes(workspace -> concat(webhooks.routes(workspace), schedules.routes(workspace)),

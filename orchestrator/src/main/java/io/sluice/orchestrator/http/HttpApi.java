@@ -52,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * <p>{@code /v1/pools} is a JSON array: first one {@link PoolStats} per governed pool (its supervisor's answer), then
  * one {@link JournalPoolStats} per pool outside the permits, today the event journal's ({@code "pool":"journal"}, with
  * {@code physical}, {@code borrowed}, {@code borrows}, {@code idleDrains}, {@code activeTimers}, {@code drained}; no
- * {@code limit}, since nothing grants permits for it).
+ * {@code limit}, since nothing grants permits for it), and last, in a cluster sharing one budget, the budget's
+ * entry (see {@link #withClusterBudget}).
  */
 public final class HttpApi {
   /** How long the health and pool views wait for each supervisor's stats in the running service. */
@@ -68,6 +69,7 @@ public final class HttpApi {
   private final Supplier<CompletionStage<?>> emailHealth;
   private final Supplier<?> webhookHealth;
   private final Supplier<CompletionStage<?>> backgroundHealth;
+  private final Supplier<CompletionStage<?>> clusterBudget;
   private final ObjectMapper mapper;
 
   /** @param statsTimeout how long to wait for each supervisor's {@link PoolStats} before answering 503 */
@@ -85,13 +87,14 @@ public final class HttpApi {
       List<ActorRef<PermitCommand>> supervisors, List<Supplier<JournalPoolStats>> journalPools,
       Duration statsTimeout) {
     this(system, settings, instanceId, supervisors, journalPools, statsTimeout,
-        () -> CompletableFuture.completedFuture(null), () -> null, () -> CompletableFuture.completedFuture(null));
+        () -> CompletableFuture.completedFuture(null), () -> null, () -> CompletableFuture.completedFuture(null),
+        () -> CompletableFuture.completedFuture(null));
   }
 
   private HttpApi(ActorSystem<?> system, SluiceSettings settings, String instanceId,
       List<ActorRef<PermitCommand>> supervisors, List<Supplier<JournalPoolStats>> journalPools,
       Duration statsTimeout, Supplier<CompletionStage<?>> emailHealth, Supplier<?> webhookHealth,
-      Supplier<CompletionStage<?>> backgroundHealth) {
+      Supplier<CompletionStage<?>> backgroundHealth, Supplier<CompletionStage<?>> clusterBudget) {
     this.system = system;
     this.settings = settings;
     this.instanceId = instanceId;
@@ -101,6 +104,7 @@ public final class HttpApi {
     this.emailHealth = emailHealth;
     this.webhookHealth = webhookHealth;
     this.backgroundHealth = backgroundHealth;
+    this.clusterBudget = clusterBudget;
     this.mapper = JacksonObjectMapperProvider.get(system).getOrCreate("jackson-json", Optional.empty());
   }
 
@@ -110,7 +114,7 @@ public final class HttpApi {
    */
   public HttpApi withEmailHealth(Supplier<CompletionStage<?>> email) {
     return new HttpApi(system, settings, instanceId, supervisors, journalPools, statsTimeout, email, webhookHealth,
-        backgroundHealth);
+        backgroundHealth, clusterBudget);
   }
 
   /**
@@ -121,7 +125,7 @@ public final class HttpApi {
    */
   public HttpApi withWebhookHealth(Supplier<?> webhooks) {
     return new HttpApi(system, settings, instanceId, supervisors, journalPools, statsTimeout, emailHealth, webhooks,
-        backgroundHealth);
+        backgroundHealth, clusterBudget);
   }
 
   /**
@@ -132,7 +136,19 @@ public final class HttpApi {
    */
   public HttpApi withBackgroundHealth(Supplier<CompletionStage<?>> background) {
     return new HttpApi(system, settings, instanceId, supervisors, journalPools, statsTimeout, emailHealth,
-        webhookHealth, background);
+        webhookHealth, background, clusterBudget);
+  }
+
+  /**
+   * The same API whose {@code /v1/pools} ends with the cluster's connection budget: {@code "pool":"cluster-budget"},
+   * this node's id, and the coordinator's view (the budget, what the nodes may hold together, each node's demand,
+   * entitlement and share).
+   *
+   * @param budget never fails: a coordinator that does not answer is shown as such, the pools still are
+   */
+  public HttpApi withClusterBudget(Supplier<CompletionStage<?>> budget) {
+    return new HttpApi(system, settings, instanceId, supervisors, journalPools, statsTimeout, emailHealth,
+        webhookHealth, backgroundHealth, budget);
   }
 
   /**
@@ -176,7 +192,8 @@ public final class HttpApi {
             akka.http.javadsl.server.Directives.pathEndOrSingleSlash(() -> get(() ->
                 onSuccess(health(), h -> json(statusOf(h), h)))))),
         path(akka.http.javadsl.server.PathMatchers.segment("v1").slash("pools"), () -> get(() ->
-            onSuccess(allStats(), stats -> json(StatusCodes.OK, withJournalPools(stats))))),
+            onSuccess(allStats().thenCombine(clusterBudget.get(), this::poolEntries),
+                entries -> json(StatusCodes.OK, entries)))),
         path("metrics", () -> get(() -> complete(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, prometheusScrape())))),
         product.isEmpty() ? reject() : concat(product.get(0), product.subList(1, product.size()).toArray(Route[]::new)));
     return handleExceptions(exceptionHandler(), () -> handleRejections(rejectionHandler(), () -> routes));
@@ -269,11 +286,14 @@ public final class HttpApi {
         .thenApply(done -> asks.stream().map(CompletableFuture::join).toList());
   }
 
-  /** The supervisors' stats, then the ungoverned pools' (see the class comment). */
-  private List<Object> withJournalPools(List<PoolStats> governed) {
+  /** The supervisors' stats, then the ungoverned pools', then the cluster's budget if any (see the class comment). */
+  private List<Object> poolEntries(List<PoolStats> governed, Object budget) {
     List<Object> entries = new ArrayList<>(governed);
     for (Supplier<JournalPoolStats> journalPool : journalPools) {
       entries.add(journalPool.get());
+    }
+    if (budget != null) {
+      entries.add(budget);
     }
     return entries;
   }

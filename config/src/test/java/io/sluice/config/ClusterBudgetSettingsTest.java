@@ -1,0 +1,59 @@
+package io.sluice.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class ClusterBudgetSettingsTest {
+
+  private static Config with(String overrides) {
+    return ConfigFactory.parseString(overrides).withFallback(ConfigFactory.defaultReference()).resolve();
+  }
+
+  private static ClusterBudgetSettings read(Config config) {
+    return ClusterBudgetSettings.from(config, SluiceSettings.from(config).dbPool());
+  }
+
+  @Test
+  void theDefaultsLeaveAOneNodeDeploymentAlone() {
+    ClusterBudgetSettings settings = read(with(""));
+    assertFalse(settings.enabled());
+    assertEquals(2, settings.minShare());
+    assertEquals(2, settings.headroom());
+    assertTrue(settings.joinReserve());
+    assertEquals(Duration.ofMillis(500), settings.reportInterval());
+    assertEquals(Duration.ofSeconds(3), settings.coordinatorTimeout());
+    assertEquals(Duration.ofSeconds(2), settings.removalMargin());
+    assertEquals(Duration.ofMillis(50), settings.shrinkCheckInterval());
+  }
+
+  @Test
+  void aMinimumShareAboveTheDbPoolIsRefusedNamingTheKey() {
+    SettingsException refused = assertThrows(SettingsException.class,
+        () -> read(with("sluice.cluster.budget.min-share = 11")));
+    assertTrue(refused.getMessage().contains("sluice.cluster.budget.min-share is 11 but must not exceed"
+        + " sluice.pools.db.max-size 10"), refused.getMessage());
+  }
+
+  @Test
+  void aCoordinatorTimeoutShorterThanTwoReportsIsRefused() {
+    SettingsException refused = assertThrows(SettingsException.class, () -> read(with(
+        "sluice.cluster.budget { report-interval = 1s, coordinator-timeout = 1500ms }")));
+    assertTrue(refused.getMessage().contains("sluice.cluster.budget.coordinator-timeout"), refused.getMessage());
+  }
+
+  @Test
+  void outOfRangeValuesAreRefusedNamingEachKey() {
+    SettingsException refused = assertThrows(SettingsException.class, () -> read(with(
+        "sluice.cluster.budget { min-share = 0, headroom = -1, report-interval = 0s, removal-margin = -1s }")));
+    for (String key : new String[] {"min-share", "headroom", "report-interval", "removal-margin"}) {
+      assertTrue(refused.getMessage().contains("sluice.cluster.budget." + key), key + ": " + refused.getMessage());
+    }
+  }
+}
