@@ -55,6 +55,7 @@ public final class BudgetCoordinator extends AbstractBehavior<BudgetCommand> {
   private final TimerScheduler<BudgetCommand> timers;
   private final BudgetLedger ledger;
   private final Map<String, ActorRef<NodeBudgetCommand>> agents = new HashMap<>();
+  private final BudgetMetrics metrics = new BudgetMetrics();
   private long ignored;
 
   /** Starts the singleton (or its proxy on nodes that do not host it) and answers the proxy. */
@@ -175,13 +176,16 @@ public final class BudgetCoordinator extends AbstractBehavior<BudgetCommand> {
       return true;
     }
     ignored++;
+    metrics.ignored();
     getContext().getLog().debug("message from a node the budget coordinator does not know ignored: node={}"
         + " ignored={}", node, ignored);
     return false;
   }
 
   private void rebalance() {
-    ledger.rebalance().forEach((node, share) -> {
+    Map<String, Integer> changed = ledger.rebalance();
+    metrics.cluster(ledger.budget(), ledger.committed(), ledger.nodeCount());
+    changed.forEach((node, share) -> {
       getContext().getLog().info("connection share changed: node={} share={} epoch={} committed={} budget={}", node,
           share, ledger.epoch(node), ledger.committed(), ledger.budget());
       answer(node);

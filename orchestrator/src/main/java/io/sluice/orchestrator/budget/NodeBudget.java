@@ -59,6 +59,7 @@ public final class NodeBudget extends AbstractBehavior<NodeBudgetCommand> {
   private final GovernedPool pool;
   private final Runnable shutDown;
   private final int silentTicksBeforeFallback;
+  private final BudgetMetrics metrics = new BudgetMetrics();
 
   private long epoch;
   private int share;
@@ -95,6 +96,7 @@ public final class NodeBudget extends AbstractBehavior<NodeBudgetCommand> {
     this.silentTicksBeforeFallback = (int) Math.max(2,
         Math.ceil((double) settings.coordinatorTimeout().toNanos() / settings.reportInterval().toNanos()));
     this.share = pool.maxSize();
+    metrics.share(share, false);
     timers.startTimerAtFixedRate(REPORT_TIMER, Tick.REPORT_DUE, settings.reportInterval());
     register();
   }
@@ -116,6 +118,7 @@ public final class NodeBudget extends AbstractBehavior<NodeBudgetCommand> {
     assigned = true;
     if (fallback) {
       fallback = false;
+      metrics.share(share, false);
       getContext().getLog().info("budget coordinator answers again: node={} share={}", terms.node(),
           assignment.share());
     }
@@ -132,11 +135,11 @@ public final class NodeBudget extends AbstractBehavior<NodeBudgetCommand> {
     share = newShare;
     pool.resize(newShare);
     supervisor.tell(Resized.INSTANCE);
+    metrics.share(newShare, false);
     if (newShare >= before && shrinkingFrom < 0) {
       confirm();
     } else {
-      shrinkingFrom = Math.max(shrinkingFrom, before);
-      timers.startTimerWithFixedDelay(SHRINK_TIMER, Tick.SHRINK_CHECK_DUE, settings.shrinkCheckInterval());
+      awaitShrink(before);
     }
     getContext().getLog().info("connection share applied: node={} share={} before={} epoch={}", terms.node(),
         newShare, before, newEpoch);
@@ -207,6 +210,7 @@ public final class NodeBudget extends AbstractBehavior<NodeBudgetCommand> {
   /** The coordinator is silent: shrink to the conservative share if this node holds more. */
   private void fallBack() {
     fallback = true;
+    metrics.share(share, true);
     int conservative = Math.max(1, terms.budget() / lastKnownNodes - terms.fixed());
     getContext().getLog().warn("budget coordinator silent for {}; falling back: node={} share={} conservative={}"
         + " nodes={}", settings.coordinatorTimeout(), terms.node(), share, conservative, lastKnownNodes);
@@ -215,8 +219,15 @@ public final class NodeBudget extends AbstractBehavior<NodeBudgetCommand> {
       share = conservative;
       pool.resize(conservative);
       supervisor.tell(Resized.INSTANCE);
-      shrinkingFrom = Math.max(shrinkingFrom, before);
-      timers.startTimerWithFixedDelay(SHRINK_TIMER, Tick.SHRINK_CHECK_DUE, settings.shrinkCheckInterval());
+      metrics.share(conservative, true);
+      awaitShrink(before);
     }
+  }
+
+  /** Checks now, and every {@code shrink-check-interval}, whether the pool is within the share it shrank to. */
+  private void awaitShrink(int from) {
+    shrinkingFrom = Math.max(shrinkingFrom, from);
+    timers.startTimerWithFixedDelay(SHRINK_TIMER, Tick.SHRINK_CHECK_DUE, settings.shrinkCheckInterval());
+    readStats();
   }
 }
