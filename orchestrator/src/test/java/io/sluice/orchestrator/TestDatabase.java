@@ -35,10 +35,7 @@ public final class TestDatabase {
    * a test's service does not spend its call slots on them. Only the read side changes: nothing wakes them again.
    */
   private static void retireLeftoverCampaigns() throws SQLException {
-    try (Connection observer = observer(); var statement = observer.createStatement()) {
-      statement.executeUpdate("UPDATE campaign SET status = 'CANCELLED'"
-          + " WHERE status IN ('RUNNING', 'SCHEDULED', 'PAUSED')");
-    }
+    update("UPDATE campaign SET status = 'CANCELLED' WHERE status IN ('RUNNING', 'SCHEDULED', 'PAUSED')");
   }
 
   /**
@@ -47,12 +44,9 @@ public final class TestDatabase {
    * their entities at start-up: it starts at rest.
    */
   private static void retireLeftoverWebhooks() throws SQLException {
-    try (Connection observer = observer(); var statement = observer.createStatement()) {
-      statement.executeUpdate("UPDATE webhook_endpoint SET enabled = FALSE, disabled_reason = 'retired by a test'"
-          + " WHERE enabled AND id IN (SELECT endpoint_id FROM webhook_delivery WHERE state = 'PENDING')");
-      statement.executeUpdate("UPDATE webhook_delivery SET state = 'DEAD', last_error = 'retired by a test'"
-          + " WHERE state = 'PENDING'");
-    }
+    update("UPDATE webhook_endpoint SET enabled = FALSE, disabled_reason = 'retired by a test'"
+        + " WHERE enabled AND id IN (SELECT endpoint_id FROM webhook_delivery WHERE state = 'PENDING')");
+    update("UPDATE webhook_delivery SET state = 'DEAD', last_error = 'retired by a test' WHERE state = 'PENDING'");
   }
 
   /**
@@ -60,10 +54,8 @@ public final class TestDatabase {
    * test's service does not spend its start-up retrying them.
    */
   private static void retireLeftoverEmails() throws SQLException {
-    try (Connection observer = observer(); var statement = observer.createStatement()) {
-      statement.executeUpdate("UPDATE email_outbox SET state = 'SKIPPED', skip_reason = 'retired by a test',"
-          + " next_attempt_at = NULL WHERE state IN ('PENDING', 'FAILED')");
-    }
+    update("UPDATE email_outbox SET state = 'SKIPPED', skip_reason = 'retired by a test', next_attempt_at = NULL"
+        + " WHERE state IN ('PENDING', 'FAILED')");
   }
 
   /**
@@ -71,13 +63,7 @@ public final class TestDatabase {
    * service neither fires them (their jobs and receivers are gone) nor counts them.
    */
   public static void retireLeftoverSchedules() throws SQLException {
-    try (Connection observer = observer(); var statement = observer.createStatement()) {
-      statement.executeUpdate("DELETE FROM schedule");
-    } catch (SQLException e) {
-      if (!"42P01".equals(e.getSQLState())) {
-        throw e;
-      }
-    }
+    update("DELETE FROM schedule");
   }
 
   /**
@@ -86,8 +72,13 @@ public final class TestDatabase {
    * permit, and their campaigns are retired.
    */
   private static void retireLeftoverProviderEvents() throws SQLException {
+    update("UPDATE provider_event SET processed_at = now() WHERE processed_at IS NULL");
+  }
+
+  /** Runs the statement; a table not created yet (a fresh database) has nothing left over. */
+  private static void update(String sql) throws SQLException {
     try (Connection observer = observer(); var statement = observer.createStatement()) {
-      statement.executeUpdate("UPDATE provider_event SET processed_at = now() WHERE processed_at IS NULL");
+      statement.executeUpdate(sql);
     } catch (SQLException e) {
       if (!"42P01".equals(e.getSQLState())) {
         throw e;
