@@ -41,6 +41,7 @@ import io.sluice.persistence.GovernedPool;
 import io.sluice.persistence.HikariGovernedPool;
 import io.sluice.persistence.InstanceRegistry;
 import io.sluice.persistence.Migrations;
+import io.sluice.persistence.ServerSettings;
 import io.sluice.persistence.journal.JournalPool;
 import io.sluice.protocols.permit.PermitCommand;
 import kamon.Kamon;
@@ -172,6 +173,11 @@ public final class Sluice {
       database.withConnection(null, "sluice-instance", "record-start",
               InstanceRegistry.recordStart(instanceId, hostName(), Instant.now()))
           .toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      if (!settings.database().isH2() && !database.withConnection(null, "sluice-instance", "read-autovacuum",
+          ServerSettings.autovacuum()).toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+        log.warn("PostgreSQL runs without autovacuum: the lead and webhook tables' dead rows will slow every due-work"
+            + " read until they are vacuumed; turn it on (ALTER SYSTEM SET autovacuum = on) or VACUUM regularly");
+      }
       shutdown.addTask(CoordinatedShutdown.PhaseServiceStop(), "record-instance-stop", () ->
           database.withConnection(null, "sluice-instance", "record-stop",
                   InstanceRegistry.recordStop(instanceId, Instant.now()))

@@ -102,4 +102,48 @@ class HikariGovernedPoolTest {
       pool.giveBack(2, next);
     }
   }
+
+  /** A node's share of a cluster budget shrinks the pool: idle connections close now, busy ones when handed back. */
+  @Test
+  void resizingShrinksThePhysicalPoolAndGrowsItBack() throws SQLException {
+    try (HikariGovernedPool pool = h2()) {
+      pool.admit(1);
+      pool.admit(2);
+      Connection busy = pool.connectionFor(1);
+      Connection idle = pool.connectionFor(2);
+      pool.giveBack(2, idle);
+      assertEquals(2, pool.physical().total());
+      pool.resize(1);
+      assertEquals(1, pool.maxSize());
+      awaitTotal(pool, 1);
+      assertEquals(1, pool.physical().active(), "the busy connection stays with its lease");
+      pool.giveBack(1, busy);
+      assertTrue(pool.physical().total() <= 1, "within the share after the hand-back too");
+      pool.resize(2);
+      assertEquals(2, pool.maxSize());
+      pool.admit(3);
+      pool.admit(4);
+      pool.connectionFor(3);
+      pool.connectionFor(4);
+      assertEquals(2, pool.physical().total(), "grown back to two");
+      assertThrows(IllegalArgumentException.class, () -> pool.resize(0));
+    }
+  }
+
+  @Test
+  void readsWhetherPostgresRunsAutovacuum() throws SQLException {
+    try (Connection observer = TestPostgres.observer(); Statement statement = observer.createStatement();
+        ResultSet row = statement.executeQuery("SHOW autovacuum")) {
+      row.next();
+      assertEquals("on".equals(row.getString(1)), ServerSettings.autovacuum().run(observer));
+    }
+  }
+
+  private static void awaitTotal(HikariGovernedPool pool, int total) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (pool.physical().total() > total && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertEquals(total, pool.physical().total());
+  }
 }
