@@ -25,7 +25,8 @@ public record ClusterBudgetSettings(boolean enabled, int minShare, int headroom,
   private static final String KEY = "sluice.cluster.budget.";
 
   /**
-   * @param db the node's {@code db} pool, whose configured size is the most the node's share can be
+   * @param db the node's {@code db} pool, whose configured size is the most the node's share can be (checked only
+   *     when the budget is shared)
    * @throws SettingsException naming every wrong key and why
    */
   public static ClusterBudgetSettings from(Config config, PoolSettings db) {
@@ -39,7 +40,7 @@ public record ClusterBudgetSettings(boolean enabled, int minShare, int headroom,
         reader.nonNegativeDuration(KEY + "removal-margin"),
         reader.positiveDuration(KEY + "shrink-check-interval"));
     reader.throwIfInvalid();
-    if (settings.minShare() > db.maxSize()) {
+    if (settings.enabled() && settings.minShare() > db.maxSize()) {
       reader.fail(KEY + "min-share", "is " + settings.minShare() + " but must not exceed sluice.pools.db.max-size "
           + db.maxSize() + ": the share is the db pool's size", null);
     }

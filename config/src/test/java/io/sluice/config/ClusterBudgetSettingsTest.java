@@ -36,9 +36,15 @@ class ClusterBudgetSettingsTest {
   @Test
   void aMinimumShareAboveTheDbPoolIsRefusedNamingTheKey() {
     SettingsException refused = assertThrows(SettingsException.class,
-        () -> read(with("sluice.cluster.budget.min-share = 11")));
+        () -> read(with("sluice.cluster.budget { enabled = true, min-share = 11 }")));
     assertTrue(refused.getMessage().contains("sluice.cluster.budget.min-share is 11 but must not exceed"
         + " sluice.pools.db.max-size 10"), refused.getMessage());
+  }
+
+  @Test
+  void aOnePermitPoolIsFineWhileTheBudgetIsNotShared() {
+    assertEquals(2, read(with("sluice.database.max-connections = 5\nsluice.pools.db { max-size = 1, limit = 1 }"))
+        .minShare());
   }
 
   @Test
