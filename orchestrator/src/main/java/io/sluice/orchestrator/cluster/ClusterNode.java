@@ -46,6 +46,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClusterNode {
   private static final Logger log = LoggerFactory.getLogger(ClusterNode.class);
+  private static final java.time.Duration VIEW_RECHECK = java.time.Duration.ofMillis(10);
 
   private ClusterNode() {}
 
@@ -92,7 +93,8 @@ public final class ClusterNode {
    */
   public static CompletionStage<Done> join(ActorSystem<?> system, ClusterSettings cluster) {
     CompletableFuture<Done> up = new CompletableFuture<>();
-    akka.cluster.Cluster.get(Adapter.toClassic(system)).registerOnMemberUp(() -> up.complete(Done.getInstance()));
+    akka.cluster.Cluster.get(Adapter.toClassic(system))
+        .registerOnMemberUp(() -> completeOnceSeenUp(system, up));
     Cluster member = Cluster.get(system);
     if (cluster.bootstrap().enabled()) {
       log.info("joining by Cluster Bootstrap: {} discovery of '{}', {} contact points required",
@@ -110,6 +112,19 @@ public final class ClusterNode {
       member.manager().tell(Join.create(member.selfMember().address()));
     }
     return up;
+  }
+
+  /**
+   * Completes {@code up} once {@link Cluster#selfMember()} also says Up. The member-up callback and the view that
+   * {@code selfMember()} reads (what readiness and the health view ask) are separate subscribers of the cluster's
+   * events, so the view may trail the callback by a moment; whoever waits for the join then finds the node Up there.
+   */
+  private static void completeOnceSeenUp(ActorSystem<?> system, CompletableFuture<Done> up) {
+    if (ClusterView.isUp(system)) {
+      up.complete(Done.getInstance());
+    } else {
+      system.scheduler().scheduleOnce(VIEW_RECHECK, () -> completeOnceSeenUp(system, up), system.executionContext());
+    }
   }
 
   /**

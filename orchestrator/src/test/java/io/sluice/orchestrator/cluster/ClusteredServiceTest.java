@@ -106,21 +106,6 @@ class ClusteredServiceTest {
     }
   }
 
-  private interface Check {
-    boolean holds() throws Exception;
-  }
-
-  private static boolean within(Duration timeout, Check check) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!check.holds()) {
-      if (System.nanoTime() > deadline) {
-        return false;
-      }
-      Thread.sleep(200);
-    }
-    return true;
-  }
-
   @Test
   void twoServicesFormOneClusterWithOneSchedulerAndTheSurvivorStaysReady() throws Exception {
     String name = "sluice-two-" + UUID.randomUUID().toString().substring(0, 8);
@@ -135,7 +120,7 @@ class ClusteredServiceTest {
       second = Sluice.start(config(name + "-b", ports.get(1), List.of(ports.get(0)), ports.get(3)));
       Sluice joined = second;
 
-      assertTrue(within(CONVERGED, () -> readyWithUpMembers(first, 2) && readyWithUpMembers(joined, 2)),
+      assertTrue(TestNode.within(CONVERGED, () -> readyWithUpMembers(first, 2) && readyWithUpMembers(joined, 2)),
           "first: " + health(first).get("cluster") + "; second: " + health(second).get("cluster"));
       assertEquals(200, get(first.httpAddress().getPort(), "/health/ready").statusCode());
       assertEquals(200, get(second.httpAddress().getPort(), "/health/ready").statusCode());
@@ -151,7 +136,7 @@ class ClusteredServiceTest {
       assertTrue(!hostsScheduler(second), "a second scheduler runs on the newer member");
 
       first.stop().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      assertTrue(within(CONVERGED, () -> readyWithUpMembers(joined, 1) && hostsScheduler(joined)),
+      assertTrue(TestNode.within(CONVERGED, () -> readyWithUpMembers(joined, 1) && hostsScheduler(joined)),
           "after the first stopped: " + health(second) + ", scheduler here: " + hostsScheduler(second));
       assertEquals(200, get(second.httpAddress().getPort(), "/health/ready").statusCode());
       assertEquals(200, get(ports.get(3), "/ready").statusCode());

@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 /**
  * One cluster node as Sluice creates it ({@link ClusterNode#create}, its journal pool on the test PostgreSQL), without
@@ -118,10 +117,15 @@ final class TestNode implements AutoCloseable {
     return system.whenTerminated().isCompleted();
   }
 
+  /** A condition a test waits for; it may ask over HTTP. */
+  interface Condition {
+    boolean holds() throws Exception;
+  }
+
   /** Polls {@code condition} every 100 ms; false if it did not hold within {@code timeout}. */
-  static boolean within(Duration timeout, BooleanSupplier condition) throws InterruptedException {
+  static boolean within(Duration timeout, Condition condition) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
+    while (!condition.holds()) {
       if (System.nanoTime() > deadline) {
         return false;
       }

@@ -101,8 +101,8 @@ class HttpApiTest {
   @Test
   void inAClusterReadyWaitsUntilThisNodeIsAnUpMemberAndHealthShowsTheCluster() throws Exception {
     ActorTestKit node = ActorTestKit.create("HttpApiClusterTest", ConfigFactory.parseString(
-            "akka.actor.provider = cluster, akka.remote.artery.canonical { hostname = \"127.0.0.1\", port = 0 }")
-        .withFallback(ConfigFactory.load()));
+        "akka.actor.provider = cluster, akka.remote.artery.canonical { hostname = \"127.0.0.1\", port = 0 },"
+            + " akka.cluster.jmx.multi-mbeans-in-same-jvm = on"));
     try {
       ActorRef<PermitCommand> supervisor = answering(node, "pool-answering");
       Function<HttpApi, HttpApi> clustered = api -> api.withCluster(() -> ClusterView.of(node.system()));
