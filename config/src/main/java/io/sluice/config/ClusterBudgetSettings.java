@@ -8,7 +8,8 @@ import java.time.Duration;
  * sluice.database.max-connections} is the whole cluster's, and a coordinator (a Cluster Singleton) gives each node a
  * share of {@code db} connections for its pool and permits.
  *
- * @param enabled whether this node takes part; a one-node deployment does not need it
+ * @param enabled whether this node takes part: {@code auto} (the default) means when it joins other nodes (seed nodes
+ *     or Cluster Bootstrap configured); a one-node deployment does not need it
  * @param minShare the smallest {@code db} share a node works with (and is always given)
  * @param headroom permits a node is given above its demand, so it can grow before its next report
  * @param joinReserve whether one node's footprint is kept free so a joining node always fits at once
@@ -27,11 +28,20 @@ public record ClusterBudgetSettings(boolean enabled, int minShare, int headroom,
   /**
    * @param db the node's {@code db} pool, whose configured size is the most the node's share can be (checked only
    *     when the budget is shared)
+   * @param cluster how the node joins: {@code enabled = auto} shares the budget when it joins other nodes
    * @throws SettingsException naming every wrong key and why
    */
-  public static ClusterBudgetSettings from(Config config, PoolSettings db) {
+  public static ClusterBudgetSettings from(Config config, PoolSettings db, ClusterSettings cluster) {
     SettingsReader reader = new SettingsReader(config);
-    ClusterBudgetSettings settings = new ClusterBudgetSettings(reader.bool(KEY + "enabled"),
+    String enabled = reader.nonBlank(KEY + "enabled").toLowerCase(java.util.Locale.ROOT);
+    boolean joinsOthers = !cluster.seedNodes().isEmpty() || cluster.bootstrap().enabled();
+    boolean shared = switch (enabled) {
+      case "auto" -> joinsOthers;
+      case "on", "true", "yes" -> true;
+      case "off", "false", "no" -> false;
+      default -> reader.fail(KEY + "enabled", "is '" + enabled + "' but must be auto, on or off", false);
+    };
+    ClusterBudgetSettings settings = new ClusterBudgetSettings(shared,
         reader.intAtLeast(KEY + "min-share", 1),
         reader.intAtLeast(KEY + "headroom", 0),
         reader.bool(KEY + "join-reserve"),

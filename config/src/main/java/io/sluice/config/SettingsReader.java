@@ -2,6 +2,7 @@ package io.sluice.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigValueType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +19,11 @@ final class SettingsReader {
 
   SettingsReader(Config config) {
     this.config = config;
+  }
+
+  /** Whether {@code key} is set at all (for keys without a default, such as an optional size). */
+  boolean has(String key) {
+    return config.hasPath(key);
   }
 
   String string(String key) {
@@ -113,6 +119,32 @@ final class SettingsReader {
       allowed.add(candidate.name().toLowerCase(Locale.ROOT).replace('_', '-'));
     }
     return config.hasPath(key) ? fail(key, "is '" + raw + "' but must be one of " + allowed, fallback) : fallback;
+  }
+
+  /**
+   * A list of {@code host:port} pairs, written either as a HOCON list or as one comma-separated string (how an
+   * environment variable overrides it); blank entries are skipped, each malformed one is a problem naming it.
+   */
+  List<HostPort> hostPorts(String key) {
+    List<String> entries = new ArrayList<>();
+    try {
+      if (config.getValue(key).valueType() == ConfigValueType.LIST) {
+        entries.addAll(config.getStringList(key));
+      } else {
+        entries.addAll(List.of(config.getString(key).split(",")));
+      }
+    } catch (ConfigException e) {
+      return fail(key, describe(e), List.of());
+    }
+    List<HostPort> pairs = new ArrayList<>();
+    for (String entry : entries) {
+      if (entry.isBlank()) {
+        continue;
+      }
+      HostPort.parse(entry).ifPresentOrElse(pairs::add, () -> fail(key, "has '" + entry.strip()
+          + "' but each entry must be host:port with a port from 1 to 65535 ([host]:port for IPv6)", null));
+    }
+    return List.copyOf(pairs);
   }
 
   /** Records a problem about {@code key} and returns {@code placeholder} so reading can go on. */

@@ -13,6 +13,7 @@ public record SluiceSettings(
     HttpSettings http,
     JournalPoolSettings journalPool,
     ClusterSettings cluster,
+    ManagementSettings management,
     ConnectionBudget budget) {
 
   /**
@@ -43,7 +44,8 @@ public record SluiceSettings(
       reader.fail("sluice.http.port", "is " + http.port() + " but must be at most 65535", null);
     }
     JournalPoolSettings journalPool = JournalPoolSettings.read(reader);
-    ClusterSettings cluster = ClusterSettings.read(reader);
+    ManagementSettings management = ManagementSettings.read(reader);
+    ClusterSettings cluster = ClusterSettings.read(reader, management);
     // In a fixed order, so the arithmetic reads the same on every start.
     Map<String, Integer> pools = new LinkedHashMap<>();
     pools.put("pool " + dbPool.name(), dbPool.maxSize());
@@ -51,7 +53,7 @@ public record SluiceSettings(
     ConnectionBudget budget = new ConnectionBudget(database.maxConnections(), pools);
     budget.check(reader);
     reader.throwIfInvalid();
-    return new SluiceSettings(mode, database, dbPool, dbLimit, http, journalPool, cluster, budget);
+    return new SluiceSettings(mode, database, dbPool, dbLimit, http, journalPool, cluster, management, budget);
   }
 
   private static PoolSettings readPool(SettingsReader reader, String name) {

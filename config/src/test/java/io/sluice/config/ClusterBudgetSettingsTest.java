@@ -17,7 +17,8 @@ class ClusterBudgetSettingsTest {
   }
 
   private static ClusterBudgetSettings read(Config config) {
-    return ClusterBudgetSettings.from(config, SluiceSettings.from(config).dbPool());
+    SluiceSettings sluice = SluiceSettings.from(config);
+    return ClusterBudgetSettings.from(config, sluice.dbPool(), sluice.cluster());
   }
 
   @Test
@@ -31,6 +32,18 @@ class ClusterBudgetSettingsTest {
     assertEquals(Duration.ofSeconds(3), settings.coordinatorTimeout());
     assertEquals(Duration.ofSeconds(2), settings.removalMargin());
     assertEquals(Duration.ofMillis(50), settings.shrinkCheckInterval());
+  }
+
+  @Test
+  void autoSharesTheBudgetExactlyWhenTheNodeJoinsOthers() {
+    assertFalse(read(with("")).enabled());
+    assertTrue(read(with("sluice.cluster.seed-nodes = [\"127.0.0.1:25520\"]")).enabled());
+    assertFalse(read(with("sluice.cluster { seed-nodes = [\"127.0.0.1:25520\"], budget.enabled = off }")).enabled());
+    assertTrue(read(with("sluice.cluster.budget.enabled = on")).enabled());
+    SettingsException refused = assertThrows(SettingsException.class,
+        () -> read(with("sluice.cluster.budget.enabled = sometimes")));
+    assertTrue(refused.getMessage().contains("sluice.cluster.budget.enabled is 'sometimes' but must be auto, on or off"),
+        refused.getMessage());
   }
 
   @Test

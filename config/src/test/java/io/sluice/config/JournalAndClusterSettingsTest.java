@@ -80,7 +80,9 @@ class JournalAndClusterSettingsTest {
   @Test
   void clusterDefaultsListOnLoopback() {
     ClusterSettings cluster = SluiceSettings.from(with("")).cluster();
-    assertEquals(new ClusterSettings("127.0.0.1", 25520, Duration.ofMinutes(2)), cluster);
+    assertEquals("127.0.0.1", cluster.host());
+    assertEquals(25520, cluster.port());
+    assertEquals(Duration.ofMinutes(2), cluster.passivationIdleTimeout());
   }
 
   @Test

@@ -1,6 +1,5 @@
 package io.sluice.orchestrator;
 
-import akka.actor.CoordinatedShutdown;
 import akka.serialization.jackson.JacksonObjectMapperProvider;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -8,7 +7,6 @@ import io.sluice.config.ApiKeySettings;
 import io.sluice.config.EmailSettings;
 import io.sluice.config.SettingsException;
 import io.sluice.orchestrator.demo.DemoCampaign;
-import io.sluice.orchestrator.idle.IdleExit;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,9 +18,18 @@ import org.slf4j.LoggerFactory;
 /**
  * Starts Sluice with {@code application.conf}/{@code reference.conf} plus environment overrides. With {@code --demo}
  * it also runs the demo campaign through the service's own API once it is up, then keeps serving.
+ *
+ * <p>The process lives as long as its actor system: whatever ends the system (SIGTERM, exit-on-idle, this node downed
+ * by the cluster's Split Brain Resolver or removed from its cluster) runs coordinated shutdown, after which Akka exits
+ * the JVM ({@link #EXIT_JVM}, set here only, so that an application embedding Sluice keeps its JVM). The exit code is
+ * Akka's for the shutdown's reason: -1 (255) when the node was downed, 0 otherwise (exit-on-idle, a node removed by a
+ * leave); SIGTERM ends with the JVM's 143. A failed start, a node not Up within {@code sluice.cluster.join-timeout}
+ * among them, exits 1 from here (2 for invalid settings).
  */
 public final class Main {
   private static final Logger log = LoggerFactory.getLogger(Main.class);
+  /** Akka exits the JVM once coordinated shutdown has terminated the actor system, whatever ran it. */
+  static final String EXIT_JVM = "akka.coordinated-shutdown.exit-jvm = on";
 
   private Main() {}
 
@@ -33,16 +40,14 @@ public final class Main {
           Integer.toString(Math.max(2, Runtime.getRuntime().availableProcessors())));
     }
     try {
-      Config config = ConfigFactory.load();
+      Config config = ConfigFactory.parseString(EXIT_JVM).withFallback(ConfigFactory.load());
       Sluice sluice = Sluice.start(config);
       if (List.of(args).contains("--demo")) {
         runDemo(sluice, config);
       }
+      // Akka exits the JVM as the system terminates, with the code of the shutdown's reason (see the class comment);
+      // coordinated shutdown logs that reason as it starts.
       sluice.system().getWhenTerminated().toCompletableFuture().join();
-      if (CoordinatedShutdown.get(sluice.system()).getShutdownReason().filter(IdleExit.REASON::equals).isPresent()) {
-        // Exit-on-idle is a clean stop: the next start resumes from the database.
-        System.exit(0);
-      }
     } catch (SettingsException e) {
       log.error(e.getMessage());
       System.exit(2);

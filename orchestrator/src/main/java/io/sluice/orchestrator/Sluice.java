@@ -28,6 +28,8 @@ import io.sluice.orchestrator.background.BackgroundServices;
 import io.sluice.orchestrator.background.TickRoute;
 import io.sluice.orchestrator.campaign.CampaignService;
 import io.sluice.orchestrator.cluster.ClusterNode;
+import io.sluice.orchestrator.cluster.ClusterView;
+import io.sluice.orchestrator.cluster.NodeReadiness;
 import io.sluice.orchestrator.database.Database;
 import io.sluice.orchestrator.http.HttpApi;
 import io.sluice.orchestrator.idle.HttpActivity;
@@ -63,13 +65,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running service: the actor system (a one-node cluster, see {@link ClusterNode}), the governed pool with its
- * supervisor, the database facade, the journal pool of the event-sourced entities and the HTTP API. Everything is
- * released by Akka's coordinated shutdown, in phase order: HTTP unbinds, the instance row is stamped, sharded entities
- * stop and the node leaves its cluster, then the supervisor stops and only after it has stopped does the pool close.
- * The order matters: the supervisor's PostStop retires what is still leased (cancelling and aborting connections
- * through the pool) and answers every waiter SHUTTING_DOWN, which it cannot do on a closed pool. The journal pool
- * closes last, once the actor system has terminated: the journal and snapshot-store actors are the last users of it.
+ * The running service: the actor system (a node of an Akka Cluster, alone by default, see {@link ClusterNode}), the
+ * governed pool with its supervisor, the database facade, the journal pool of the event-sourced entities and the HTTP
+ * API. Everything is released by Akka's coordinated shutdown, in phase order: HTTP unbinds, the instance row is
+ * stamped, sharded entities stop and the node leaves its cluster, then the supervisor stops and only after it has
+ * stopped does the pool close. The order matters: the supervisor's PostStop retires what is still leased (cancelling
+ * and aborting connections through the pool) and answers every waiter SHUTTING_DOWN, which it cannot do on a closed
+ * pool. The journal pool closes last, once the actor system has terminated: the journal and snapshot-store actors are
+ * the last users of it.
  */
 public final class Sluice {
   /**
@@ -102,9 +105,12 @@ public final class Sluice {
 
   /**
    * Validates the settings, runs the migrations (unless {@code sluice.database.migrate-on-start} is off), opens the
-   * pools, starts the actor system, joins it to itself as a one-node cluster, starts the actors and binds HTTP.
+   * pools, starts the actor system (and Akka Management, when enabled), waits until the node is an Up member of its
+   * cluster (itself alone, or joined through seed nodes or Cluster Bootstrap), starts the actors and binds HTTP.
    *
    * @throws io.sluice.config.SettingsException naming every invalid key
+   * @throws io.sluice.orchestrator.cluster.ClusterJoinException when the node is not Up within
+   *     {@code sluice.cluster.join-timeout}, naming the seeds (or bootstrap) and the setting
    */
   public static Sluice start(Config config) throws Exception {
     return start(config, ScheduledJobs.none());
@@ -125,7 +131,7 @@ public final class Sluice {
     WebhookSettings webhookSettings = WebhookSettings.from(config);
     ScheduleSettings scheduleSettings = ScheduleSettings.from(config, settings.dbPool());
     BackgroundSettings background = BackgroundSettings.from(config);
-    ClusterBudgetSettings clusterBudget = ClusterBudgetSettings.from(config, settings.dbPool());
+    ClusterBudgetSettings clusterBudget = ClusterBudgetSettings.from(config, settings.dbPool(), settings.cluster());
     Kamon.init(config);
     log.info("connection budget: {}", settings.budget().arithmetic());
     if (settings.database().migrateOnStart()) {
@@ -150,7 +156,8 @@ public final class Sluice {
       system = ClusterNode.create(ServiceGuardian.create(
           Behaviors.supervise(PoolSupervisor.create(settings.dbPool(), pool, settings.dbLimit(), System::nanoTime))
               .onFailure(SupervisorStrategy.resume()),
-          "pool-" + settings.dbPool().name(), supervisorRef), "sluice", config, settings.cluster(), journalPool);
+          "pool-" + settings.dbPool().name(), supervisorRef), "sluice", config, settings.cluster(),
+          settings.management(), journalPool);
     } catch (RuntimeException e) {
       pool.close();
       journalPool.close();
@@ -160,7 +167,9 @@ public final class Sluice {
     shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
         "stop-supervisor-then-close-pool-" + pool.name(), () -> stopSupervisorThenClose(system, pool));
     try {
-      ClusterNode.joinSelf(system).toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      ClusterNode.startManagement(system, settings.management()).toCompletableFuture()
+          .get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      ClusterNode.awaitUp(system, settings.cluster());
       ActorRef<PermitCommand> supervisor = supervisorRef.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       Optional<ClusterBudget> budgetShare = clusterBudget.enabled()
           ? Optional.of(ClusterBudget.start(system, clusterBudget, settings.budget().maxConnections(),
@@ -204,7 +213,8 @@ public final class Sluice {
           .withEmailHealth(background.mode() == Mode.SERVERLESS ? campaigns::emailHealthWithoutOutbox
               : campaigns::emailHealth)
           .withWebhookHealth(webhooks::health)
-          .withBackgroundHealth(services::status);
+          .withBackgroundHealth(services::status)
+          .withCluster(() -> ClusterView.of(system));
       if (budgetShare.isPresent()) {
         ClusterBudget share = budgetShare.get();
         api = api.withClusterBudget(() -> share.poolEntry(HttpApi.DEFAULT_STATS_TIMEOUT));
@@ -227,6 +237,8 @@ public final class Sluice {
           .toCompletableFuture()
           .get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
           .addToCoordinatedShutdown(Duration.ofSeconds(10), system);
+      // Akka Management's /ready (when enabled) answers as /health/ready from now on.
+      NodeReadiness.get(system).serviceReadiness(api::ready);
       campaigns.resume(binding.localAddress().getHostString(), binding.localAddress().getPort());
       webhooks.resume();
       background.exitOnIdle().ifPresent(quiet -> {
@@ -243,9 +255,23 @@ public final class Sluice {
           binding.localAddress().getPort(), akka.cluster.typed.Cluster.get(system).selfMember().address());
       return new Sluice(system, binding, instanceId, database, journalPool);
     } catch (Exception e) {
-      system.terminate();
+      // Not system.terminate(): under Main's exit-jvm that would exit the JVM with code 0 before Main reports this.
+      shutdown.runAll(StartFailed.INSTANCE);
       system.getWhenTerminated().toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       throw e;
+    }
+  }
+
+  /**
+   * The reason coordinated shutdown runs for when a start fails after the actor system exists; {@code application.conf}
+   * switches {@code exit-jvm} off for it, so that the caller reports the failure (Main: exit code 1).
+   */
+  private static final class StartFailed implements CoordinatedShutdown.Reason {
+    static final StartFailed INSTANCE = new StartFailed();
+
+    @Override
+    public String toString() {
+      return "StartFailed";
     }
   }
 

@@ -91,13 +91,13 @@ public final class JournalTestKit implements AutoCloseable {
     JournalPool pool = JournalPool.open(settings.database(), settings.journalPool());
     ActorSystem<Void> system;
     try {
-      system = ClusterNode.create(Behaviors.empty(), name, config, settings.cluster(), pool);
+      system = ClusterNode.create(Behaviors.empty(), name, config, settings.cluster(), settings.management(), pool);
     } catch (RuntimeException e) {
       pool.close();
       throw e;
     }
     try {
-      CompletableFuture<Done> up = ClusterNode.joinSelf(system).toCompletableFuture();
+      CompletableFuture<Done> up = ClusterNode.join(system, settings.cluster()).toCompletableFuture();
       if (system.classicSystem().scheduler() instanceof ExplicitlyTriggeredScheduler manual) {
         moveAlongUntil(manual, up);
       }

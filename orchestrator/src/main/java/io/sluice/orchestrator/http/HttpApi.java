@@ -25,6 +25,7 @@ import akka.http.javadsl.server.Route;
 import akka.serialization.jackson.JacksonObjectMapperProvider;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.config.SluiceSettings;
+import io.sluice.orchestrator.cluster.ClusterView;
 import io.sluice.protocols.journal.JournalPoolStats;
 import io.sluice.protocols.permit.GetPoolStats;
 import io.sluice.protocols.permit.PermitCommand;
@@ -49,6 +50,9 @@ import org.slf4j.LoggerFactory;
  * (Prometheus text); JSON errors otherwise, also for a supervisor that does not answer (503) and for any unexpected
  * exception (500), so that clients never have to parse Akka HTTP's plain-text defaults.
  *
+ * <p>Ready ({@code /health/ready} 200) means every pool supervisor answers and, in a cluster
+ * ({@link #withCluster}), this node is an Up member; {@code /health} also shows the cluster as this node sees it.
+ *
  * <p>{@code /v1/pools} is a JSON array: first one {@link PoolStats} per governed pool (its supervisor's answer), then
  * one {@link JournalPoolStats} per pool outside the permits, today the event journal's ({@code "pool":"journal"}, with
  * {@code physical}, {@code borrowed}, {@code borrows}, {@code idleDrains}, {@code activeTimers}, {@code drained}; no
@@ -69,6 +73,7 @@ public final class HttpApi {
   private final Supplier<CompletionStage<?>> emailHealth;
   private final Supplier<?> webhookHealth;
   private final Supplier<CompletionStage<?>> backgroundHealth;
+  private final Supplier<ClusterView> cluster;
   private final Supplier<CompletionStage<?>> clusterBudget;
   private final ObjectMapper mapper;
 
@@ -88,13 +93,14 @@ public final class HttpApi {
       Duration statsTimeout) {
     this(system, settings, instanceId, supervisors, journalPools, statsTimeout,
         () -> CompletableFuture.completedFuture(null), () -> null, () -> CompletableFuture.completedFuture(null),
-        () -> CompletableFuture.completedFuture(null));
+        () -> null, () -> CompletableFuture.completedFuture(null));
   }
 
   private HttpApi(ActorSystem<?> system, SluiceSettings settings, String instanceId,
       List<ActorRef<PermitCommand>> supervisors, List<Supplier<JournalPoolStats>> journalPools,
       Duration statsTimeout, Supplier<CompletionStage<?>> emailHealth, Supplier<?> webhookHealth,
-      Supplier<CompletionStage<?>> backgroundHealth, Supplier<CompletionStage<?>> clusterBudget) {
+      Supplier<CompletionStage<?>> backgroundHealth, Supplier<ClusterView> cluster,
+      Supplier<CompletionStage<?>> clusterBudget) {
     this.system = system;
     this.settings = settings;
     this.instanceId = instanceId;
@@ -104,6 +110,7 @@ public final class HttpApi {
     this.emailHealth = emailHealth;
     this.webhookHealth = webhookHealth;
     this.backgroundHealth = backgroundHealth;
+    this.cluster = cluster;
     this.clusterBudget = clusterBudget;
     this.mapper = JacksonObjectMapperProvider.get(system).getOrCreate("jackson-json", Optional.empty());
   }
@@ -114,7 +121,7 @@ public final class HttpApi {
    */
   public HttpApi withEmailHealth(Supplier<CompletionStage<?>> email) {
     return new HttpApi(system, settings, instanceId, supervisors, journalPools, statsTimeout, email, webhookHealth,
-        backgroundHealth, clusterBudget);
+        backgroundHealth, cluster, clusterBudget);
   }
 
   /**
@@ -125,7 +132,7 @@ public final class HttpApi {
    */
   public HttpApi withWebhookHealth(Supplier<?> webhooks) {
     return new HttpApi(system, settings, instanceId, supervisors, journalPools, statsTimeout, emailHealth, webhooks,
-        backgroundHealth, clusterBudget);
+        backgroundHealth, cluster, clusterBudget);
   }
 
   /**
@@ -136,7 +143,18 @@ public final class HttpApi {
    */
   public HttpApi withBackgroundHealth(Supplier<CompletionStage<?>> background) {
     return new HttpApi(system, settings, instanceId, supervisors, journalPools, statsTimeout, emailHealth,
-        webhookHealth, background, clusterBudget);
+        webhookHealth, background, cluster, clusterBudget);
+  }
+
+  /**
+   * The same API for a node of a cluster: ready only while this node is an Up member, and {@code /health} shows
+   * {@code cluster} (self, status, members, unreachable, leader, oldest).
+   *
+   * @param view read on the request's thread, so it must not block
+   */
+  public HttpApi withCluster(Supplier<ClusterView> view) {
+    return new HttpApi(system, settings, instanceId, supervisors, journalPools, statsTimeout, emailHealth,
+        webhookHealth, backgroundHealth, view, clusterBudget);
   }
 
   /**
@@ -148,7 +166,7 @@ public final class HttpApi {
    */
   public HttpApi withClusterBudget(Supplier<CompletionStage<?>> budget) {
     return new HttpApi(system, settings, instanceId, supervisors, journalPools, statsTimeout, emailHealth,
-        webhookHealth, backgroundHealth, budget);
+        webhookHealth, backgroundHealth, cluster, budget);
   }
 
   /**
@@ -158,9 +176,10 @@ public final class HttpApi {
    * @param webhooks the webhook machinery's activity; null where the service has none
    * @param background each background service's {@code name, enabled, timers, lastRun, nextDue}; null where the
    *     service has none
+   * @param cluster the cluster as this node sees it; null outside a cluster
    */
   public record Health(String status, boolean live, boolean ready, String mode, String instanceId, Budget budget,
-      List<PoolState> pools, String problem, Object email, Object webhooks, Object background) {}
+      List<PoolState> pools, String problem, Object email, Object webhooks, Object background, ClusterView cluster) {}
 
   /** The email section when its state could not be read. */
   public record Unreadable(String error) {}
@@ -243,6 +262,21 @@ public final class HttpApi {
     return cause;
   }
 
+  /**
+   * Whether this node may take traffic: every pool supervisor answers and, in a cluster, the node is an Up member. What
+   * {@code /health/ready} answers, without reading the rest of the health view; Akka Management's {@code /ready} asks
+   * it too.
+   */
+  public CompletionStage<Boolean> ready() {
+    return allStats().handle((stats, failure) -> failure == null && notUpProblem(cluster.get()) == null);
+  }
+
+  /** Why this node is not ready as a member of its cluster; null when it is Up or not clustered. */
+  private static String notUpProblem(ClusterView view) {
+    return view == null || view.up() ? null
+        : "this node is not an Up member of its cluster: its status is " + view.status();
+  }
+
   private CompletionStage<Health> health() {
     Budget budget = new Budget(settings.budget().maxConnections(), settings.budget().worstCase(),
         settings.budget().fits(), settings.budget().arithmetic());
@@ -251,23 +285,26 @@ public final class HttpApi {
         .exceptionally(failure -> new Unreadable(unwrap(failure).getMessage()));
     CompletionStage<Object> background = backgroundHealth.get().<Object>thenApply(state -> state)
         .exceptionally(failure -> new Unreadable(unwrap(failure).getMessage()));
+    ClusterView clusterView = cluster.get();
     return allStats().handle((stats, failure) -> {
       if (failure != null) {
         return new Health("DOWN", true, false, mode, instanceId, budget, List.of(), unwrap(failure).getMessage(),
-            null, null, null);
+            null, null, null, clusterView);
       }
       List<PoolState> pools = new ArrayList<>();
       for (PoolStats s : stats) {
         pools.add(new PoolState(s.pool(), s.limit(), s.granted(), s.waiting(), s.physical(), s.drained(),
             s.activeTimers()));
       }
-      return new Health("UP", true, true, mode, instanceId, budget, pools, null, null, null, null);
+      String notUp = notUpProblem(clusterView);
+      return new Health(notUp == null ? "UP" : "DOWN", true, notUp == null, mode, instanceId, budget, pools, notUp,
+          null, null, null, clusterView);
     }).thenCombine(email, (health, emailState) -> new Health(health.status(), health.live(), health.ready(),
         health.mode(), health.instanceId(), health.budget(), health.pools(), health.problem(), emailState,
-        webhookHealth.get(), null))
+        webhookHealth.get(), null, health.cluster()))
         .thenCombine(background, (health, services) -> new Health(health.status(), health.live(), health.ready(),
             health.mode(), health.instanceId(), health.budget(), health.pools(), health.problem(), health.email(),
-            health.webhooks(), services));
+            health.webhooks(), services, health.cluster()));
   }
 
   /** Fails with {@link SupervisorDidNotAnswerException} naming the first supervisor that did not answer in time. */

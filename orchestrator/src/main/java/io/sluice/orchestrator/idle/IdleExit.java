@@ -9,13 +9,14 @@ import java.util.function.Supplier;
 
 /**
  * Exit-on-idle ({@code sluice.serverless.exit-on-idle}): once nothing has been in flight for the quiet period, runs
- * coordinated shutdown with {@link #REASON}, and {@code Main} exits with code 0. The actor holds one timer, for the end
+ * coordinated shutdown with {@link #REASON}, and the process started by {@code Main} exits with code 0 (Akka's
+ * {@code exit-jvm}, whose default exit code this reason keeps). The actor holds one timer, for the end
  * of the quiet period: every HTTP request that ends restarts it ({@link #activity}), and when it fires the process's
  * work in flight is read (pool and call-slot leases, journal connections, webhook, campaign and email attempts, HTTP
  * requests); anything there restarts the period, nothing ends the process. The next start resumes from the database.
  */
 public final class IdleExit {
-  /** The shutdown reason Main turns into exit code 0. */
+  /** The shutdown reason of an idle exit; the JVM's exit code for it is Akka's default, 0. */
   public static final CoordinatedShutdown.Reason REASON = new IdleReason();
 
   private static final String QUIET_TIMER = "quiet";

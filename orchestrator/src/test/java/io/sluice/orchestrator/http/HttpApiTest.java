@@ -7,12 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.javadsl.Behaviors;
+import akka.cluster.typed.Cluster;
+import akka.cluster.typed.Join;
 import akka.http.javadsl.Http;
 import akka.http.javadsl.ServerBinding;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
 import io.sluice.config.SluiceSettings;
+import io.sluice.orchestrator.cluster.ClusterView;
 import io.sluice.protocols.permit.GetPoolStats;
 import io.sluice.protocols.permit.PermitCommand;
 import io.sluice.protocols.permit.PoolStats;
@@ -26,6 +29,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,12 +68,84 @@ class HttpApiTest {
 
   /** Serves the API over {@code supervisor} and answers the GET of {@code path}. */
   private HttpResponse<String> get(ActorRef<PermitCommand> supervisor, String path) throws Exception {
-    HttpApi api = new HttpApi(testKit.system(), settings, "test-instance", List.of(supervisor), STATS_TIMEOUT);
-    binding = Http.get(testKit.system()).newServerAt("127.0.0.1", 0).bind(api.routes())
-        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    return get(testKit, supervisor, api -> api, path);
+  }
+
+  /** Serves the API of {@code kit}'s system over {@code supervisor}, as {@code wired}, and answers the GET. */
+  private HttpResponse<String> get(ActorTestKit kit, ActorRef<PermitCommand> supervisor,
+      Function<HttpApi, HttpApi> wired, String path) throws Exception {
+    if (binding == null) {
+      HttpApi api = wired.apply(new HttpApi(kit.system(), settings, "test-instance", List.of(supervisor),
+          STATS_TIMEOUT));
+      binding = Http.get(kit.system()).newServerAt("127.0.0.1", 0).bind(api.routes())
+          .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
     URI uri = URI.create("http://127.0.0.1:" + binding.localAddress().getPort() + path);
     return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A supervisor stand-in that answers every stats request with an idle pool. */
+  private static ActorRef<PermitCommand> answering(ActorTestKit kit, String name) {
+    PoolStats idle = new PoolStats("db", 2, 0, 0, 0, 0, new PoolStats.Physical(4, 0, 0, 0),
+        new PoolStats.Counters(0, Map.of(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), new PoolStats.Percentiles(0, 0, 0, 0, 0),
+        new PoolStats.Percentiles(0, 0, 0, 0, 0), List.of(), List.of(), List.of(), true);
+    return kit.spawn(Behaviors.<PermitCommand>receiveMessage(command -> {
+      if (command instanceof GetPoolStats ask) {
+        ask.replyTo().tell(idle);
+      }
+      return Behaviors.same();
+    }), name);
+  }
+
+  @Test
+  void inAClusterReadyWaitsUntilThisNodeIsAnUpMemberAndHealthShowsTheCluster() throws Exception {
+    ActorTestKit node = ActorTestKit.create("HttpApiClusterTest", ConfigFactory.parseString(
+        "akka.actor.provider = cluster, akka.remote.artery.canonical { hostname = \"127.0.0.1\", port = 0 },"
+            + " akka.cluster.jmx.multi-mbeans-in-same-jvm = on"));
+    try {
+      ActorRef<PermitCommand> supervisor = answering(node, "pool-answering");
+      Function<HttpApi, HttpApi> clustered = api -> api.withCluster(() -> ClusterView.of(node.system()));
+
+      HttpResponse<String> notJoined = get(node, supervisor, clustered, "/health/ready");
+      assertEquals(503, notJoined.statusCode(), notJoined.body());
+      JsonNode health = jsonBody(notJoined);
+      assertFalse(health.get("ready").asBoolean());
+      assertEquals("this node is not an Up member of its cluster: its status is Removed",
+          health.get("problem").asText());
+      assertEquals(0, health.get("cluster").get("members").size());
+
+      Cluster cluster = Cluster.get(node.system());
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+      String self = cluster.selfMember().address().toString();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      HttpResponse<String> joined = get(node, supervisor, clustered, "/health/ready");
+      while (joined.statusCode() != 200 && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+        joined = get(node, supervisor, clustered, "/health/ready");
+      }
+      assertEquals(200, joined.statusCode(), joined.body());
+      JsonNode view = jsonBody(get(node, supervisor, clustered, "/health")).get("cluster");
+      assertEquals(self, view.get("self").asText());
+      assertEquals("Up", view.get("status").asText());
+      assertEquals(1, view.get("members").size());
+      assertEquals(self, view.get("members").get(0).get("address").asText());
+      assertEquals("Up", view.get("members").get(0).get("status").asText());
+      assertEquals(0, view.get("unreachable").size());
+      assertEquals(self, view.get("leader").asText());
+      assertEquals(self, view.get("oldest").asText());
+    } finally {
+      binding.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      binding = null;
+      node.shutdownTestKit();
+    }
+  }
+
+  @Test
+  void outsideAClusterHealthHasNoClusterSection() throws Exception {
+    HttpResponse<String> response = get(answering(testKit, "pool-answering-local"), "/health");
+    assertEquals(200, response.statusCode(), response.body());
+    assertTrue(jsonBody(response).get("cluster").isNull(), response.body());
   }
 
   private static JsonNode jsonBody(HttpResponse<String> response) throws Exception {
