@@ -56,8 +56,8 @@ class ClusterBudgetSettingsTest {
 
   @Test
   void aOnePermitPoolIsFineWhileTheBudgetIsNotShared() {
-    assertEquals(2, read(with("sluice.database.max-connections = 5\nsluice.pools.db { max-size = 1, limit = 1 }"))
-        .minShare());
+    assertEquals(2, read(with("sluice.database.max-connections = 5\nsluice.pools.db { max-size = 1, limit = 1,"
+        + " max-long-lived = 0, limit-control { min-limit = 1, initial-limit = 1 } }")).minShare());
   }
 
   @Test

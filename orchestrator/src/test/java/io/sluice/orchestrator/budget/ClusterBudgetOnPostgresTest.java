@@ -163,6 +163,8 @@ class ClusterBudgetOnPostgresTest {
         && first.pool().maxSize() <= 4, "the shares converge to the entitlements");
     BudgetCommand.BudgetView settled = view(first);
     assertTrue(settled.committed() <= BUDGET, settled.toString());
+    // Held for a while, so the sampler sees the shares in use: 4 + 3 + 3 backends.
+    Thread.sleep(1_500);
 
     // The third node is downed. It shuts down (closing its pool, as the service does) and the leader removes it; its
     // share is the others' a removal margin later. (A live node being downed takes the failure detector's pause to
@@ -181,6 +183,7 @@ class ClusterBudgetOnPostgresTest {
     assertTrue(reassignedMillis < REMOVAL_MARGIN.toMillis() + 1_500,
         "reassigned " + reassignedMillis + " ms after the removal");
 
+    Thread.sleep(1_500);
     firstBusy.set(false);
     othersBusy.set(false);
     assertTrue(samples.get() > 20, "the sampler ran: " + samples.get());
