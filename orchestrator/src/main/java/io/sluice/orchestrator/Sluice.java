@@ -28,6 +28,7 @@ import io.sluice.orchestrator.background.BackgroundServices;
 import io.sluice.orchestrator.background.TickRoute;
 import io.sluice.orchestrator.campaign.CampaignService;
 import io.sluice.orchestrator.cluster.ClusterNode;
+import io.sluice.orchestrator.cluster.ResumeOnMemberRemoved;
 import io.sluice.orchestrator.cluster.ClusterView;
 import io.sluice.orchestrator.cluster.NodeReadiness;
 import io.sluice.orchestrator.database.Database;
@@ -241,6 +242,8 @@ public final class Sluice {
       NodeReadiness.get(system).serviceReadiness(api::ready);
       campaigns.resume(binding.localAddress().getHostString(), binding.localAddress().getPort());
       webhooks.resume();
+      ResumeOnMemberRemoved.init(system, () -> campaigns.wakeResumable().thenCombine(webhooks.wakePending(),
+          (woken, endpoints) -> woken + " campaign(s), " + endpoints + " webhook endpoint(s)"));
       background.exitOnIdle().ifPresent(quiet -> {
         InFlightWork inFlight = new InFlightWork(system, supervisors, List.of(http::inFlight,
             () -> journalPool.stats().borrowed(), () -> webhooks.activity().inFlight(),

@@ -271,11 +271,7 @@ public final class CampaignService {
         ? "http://" + httpHost + ":" + httpPort + "/v1/provider/events" : configuredCallbackUrl);
     access.ensureFirstKey().toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     int emails = emailer.resumePending().toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-    List<String> campaigns = database.withConnection(null, "campaign-service", "campaigns-to-resume",
-            Campaigns.toResume()).toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
-        .stream().map(row -> row.id()).toList();
-    ClusterSharding sharding = ClusterSharding.get(system);
-    campaigns.forEach(id -> sharding.entityRefFor(Campaign.ENTITY_KEY, id).tell(CampaignCommand.Wake.INSTANCE));
+    int campaigns = wakeResumable().toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     // In the background: each event goes to its (now waking) campaign, which may take a while to recover.
     webhook.redeliverUnprocessed(REDELIVER_AT_START).whenComplete((events, failure) -> {
       if (failure != null) {
@@ -284,6 +280,20 @@ public final class CampaignService {
         log.info("{} unprocessed provider event(s) handed over again", events);
       }
     });
-    log.info("resumed {} campaign(s); {} summary email(s) owed", campaigns.size(), emails);
+    log.info("resumed {} campaign(s); {} summary email(s) owed", campaigns, emails);
+  }
+
+  /**
+   * Wakes every running or scheduled campaign the table lists, wherever sharding places it (a woken campaign that is
+   * already awake does nothing new): at start-up, and when a node left the cluster with campaigns on it. Answers how
+   * many were woken.
+   */
+  public CompletionStage<Integer> wakeResumable() {
+    ClusterSharding sharding = ClusterSharding.get(system);
+    return database.withConnection(null, "campaign-service", "campaigns-to-resume", Campaigns.toResume())
+        .thenApply(rows -> {
+          rows.forEach(row -> sharding.entityRefFor(Campaign.ENTITY_KEY, row.id()).tell(CampaignCommand.Wake.INSTANCE));
+          return rows.size();
+        });
   }
 }

@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,12 +74,22 @@ public final class WebhookService {
         new WebhookRetries(database, entities, activity, background.enabled(BackgroundSettings.WEBHOOK_RETRY)));
   }
 
-  /** Wakes the entity of every endpoint with a delivery pending; read once, at start-up. */
+  /** Wakes the entity of every endpoint with a delivery pending; at start-up. */
   public void resume() throws Exception {
-    List<String> endpoints = database.withConnection(null, "webhook-service", "endpoints-to-resume",
-        Deliveries.endpointsWithPending()).toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-    endpoints.forEach(entities::wake);
-    log.info("resumed the deliveries of {} webhook endpoint(s)", endpoints.size());
+    int endpoints = wakePending().toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    log.info("resumed the deliveries of {} webhook endpoint(s)", endpoints);
+  }
+
+  /**
+   * Wakes the entity of every endpoint with a delivery pending, wherever sharding places it: at start-up, and when a
+   * node left the cluster with endpoints on it. Answers how many were woken.
+   */
+  public CompletionStage<Integer> wakePending() {
+    return database.withConnection(null, "webhook-service", "endpoints-to-resume", Deliveries.endpointsWithPending())
+        .thenApply(endpoints -> {
+          endpoints.forEach(entities::wake);
+          return endpoints.size();
+        });
   }
 
   /** Where Sluice's own events ({@code campaign.completed}, {@code lead.hot}, ...) are published. */

@@ -34,6 +34,12 @@ public class ServiceApi {
     return this;
   }
 
+  /** Uses the workspace and key of {@code other} (another node of the same cluster, say). */
+  public ServiceApi sameWorkspaceAs(ServiceApi other) {
+    key = other.key;
+    return this;
+  }
+
   /** A request with the workspace's key that must answer {@code expected}; its JSON body. */
   public JsonNode send(String method, String path, Object body, int expected) throws IOException, InterruptedException {
     return send(method, path, body, key, expected);

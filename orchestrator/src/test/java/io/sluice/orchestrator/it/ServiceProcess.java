@@ -36,8 +36,17 @@ public final class ServiceProcess implements AutoCloseable {
   public static ServiceProcess start(Map<String, String> env, Path log, Duration timeout)
       throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx512m", "-cp",
-        System.getProperty("java.class.path"), "io.sluice.orchestrator.Main"))
+    return start(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+        "io.sluice.orchestrator.Main"), env, log, timeout);
+  }
+
+  /**
+   * Starts the service with {@code command} (which must end by exec-ing the JVM, so that {@link #kill()} reaches
+   * it), {@code env} on top of this JVM's environment; returns once it serves HTTP.
+   */
+  public static ServiceProcess start(List<String> command, Map<String, String> env, Path log, Duration timeout)
+      throws IOException, InterruptedException {
+    ProcessBuilder builder = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(log.toFile());
     builder.environment().putAll(env);
