@@ -242,8 +242,8 @@ public final class Sluice {
       NodeReadiness.get(system).serviceReadiness(api::ready);
       campaigns.resume(binding.localAddress().getHostString(), binding.localAddress().getPort());
       webhooks.resume();
-      ResumeOnMemberRemoved.init(system, () -> campaigns.wakeResumable().thenCombine(webhooks.wakePending(),
-          (woken, endpoints) -> woken + " campaign(s), " + endpoints + " webhook endpoint(s)"));
+      ResumeOnMemberRemoved.init(system, () -> campaigns.resumeAfterMemberRemoved().thenCombine(
+          webhooks.wakePending(), (resumed, endpoints) -> resumed + ", " + endpoints + " webhook endpoint(s)"));
       background.exitOnIdle().ifPresent(quiet -> {
         InFlightWork inFlight = new InFlightWork(system, supervisors, List.of(http::inFlight,
             () -> journalPool.stats().borrowed(), () -> webhooks.activity().inFlight(),

@@ -284,6 +284,16 @@ public final class CampaignService {
   }
 
   /**
+   * After a node left the cluster: wakes the campaigns that should run (those it hosted start elsewhere), then hands
+   * over again the provider events stored while they could not be reached (their asks timed out, so the events were
+   * kept unprocessed). Answers what it did, for the log.
+   */
+  public CompletionStage<String> resumeAfterMemberRemoved() {
+    return wakeResumable().thenCompose(woken -> webhook.redeliverUnprocessed(REDELIVER_AT_START)
+        .thenApply(events -> woken + " campaign(s), " + events + " provider event(s) handed over again"));
+  }
+
+  /**
    * Wakes every running or scheduled campaign the table lists, wherever sharding places it (a woken campaign that is
    * already awake does nothing new): at start-up, and when a node left the cluster with campaigns on it. Answers how
    * many were woken.

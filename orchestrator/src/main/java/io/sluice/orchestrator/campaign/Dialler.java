@@ -73,6 +73,8 @@ final class Dialler implements Settler.Attempts, DueLeads.Dials {
 
   record Withdrawn(long leadId, int attempt, Instant retryAt, Throwable failure) implements Step {}
 
+  record SettledFound(long leadId, CampaignEvent.OutcomeRecorded outcome, Throwable failure) implements Step {}
+
   record SummaryDone(Throwable failure) implements Step {}
 
   record ViewSaved(CampaignStatus status, Throwable failure) implements Step {}
@@ -157,6 +159,8 @@ final class Dialler implements Settler.Attempts, DueLeads.Dials {
       return settler.onStep(state, settling);
     } else if (step instanceof Withdrawn withdrawn) {
       return onWithdrawn(state, withdrawn);
+    } else if (step instanceof SettledFound settled) {
+      return onSettledFound(settled);
     } else if (step instanceof SummaryDone done) {
       return onSummaryDone(state, done);
     } else if (step instanceof SummaryRetry) {
@@ -217,6 +221,11 @@ final class Dialler implements Settler.Attempts, DueLeads.Dials {
         slotRequests.put(requestId, leadId);
         ports.callSlots().tell(new Acquire(requestId, "campaign-" + campaignId, "call", LeaseKind.SHORT,
             Priority.NORMAL, ports.slotMaxWait(), slotReplies, context.getSelf()));
+      } else if (result == ClaimResult.ALREADY_SETTLED) {
+        // Settled in the table by an earlier incarnation that stopped before journaling it: journal it from there.
+        untrack(leadId);
+        context.pipeToSelf(ports.leads().settledOutcome(campaignId, leadId, claim.attempt()),
+            (outcome, failure) -> new SettledFound(leadId, outcome, failure));
       } else {
         untrack(leadId);
         // DO_NOT_CALL: the claim already made the lead final, in the same transaction as the list check.
@@ -339,6 +348,23 @@ final class Dialler implements Settler.Attempts, DueLeads.Dials {
     dialing.remove(leadId);
     context.pipeToSelf(ports.leads().withdraw(campaignId, leadId, attempt, retryAt),
         (done, failure) -> new Withdrawn(leadId, attempt, retryAt, failure));
+  }
+
+  private ReplyEffect<CampaignEvent, CampaignState> onSettledFound(SettledFound settled) {
+    if (settled.failure() != null) {
+      // The journal still has the attempt in flight: the next start claims it again and finds it settled again.
+      log.warn("campaign {} lead {}: settled attempt not read back: {}", campaignId, settled.leadId(),
+          settled.failure().toString());
+      return effects.get().noReply();
+    }
+    log.info("campaign {} lead {}: attempt {} was settled before a restart; journaled from the lead table",
+        campaignId, settled.leadId(), settled.outcome().attempt());
+    return effects.get().persist(settled.outcome())
+        .thenRun(after -> {
+          context.getSelf().tell(MaybeComplete.INSTANCE);
+          dialMore();
+        })
+        .thenNoReply();
   }
 
   private ReplyEffect<CampaignEvent, CampaignState> onWithdrawn(CampaignState state, Withdrawn withdrawn) {

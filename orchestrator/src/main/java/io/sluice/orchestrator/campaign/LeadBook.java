@@ -4,6 +4,7 @@ import akka.Done;
 import io.sluice.protocols.campaign.CampaignReply.CampaignView;
 import io.sluice.persistence.campaign.ClaimResult;
 import io.sluice.persistence.campaign.LeadClaim;
+import io.sluice.protocols.campaign.CampaignEvent;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,12 @@ public interface LeadBook {
 
   /** One lead, to resume an attempt that was in flight when the campaign last stopped. */
   CompletionStage<LeadToDial> lead(String campaignId, long leadId);
+
+  /**
+   * The outcome the table holds for the lead's attempt {@code attempt}, already settled there (a claim answered
+   * {@code ALREADY_SETTLED}), as the event that journals it.
+   */
+  CompletionStage<CampaignEvent.OutcomeRecorded> settledOutcome(String campaignId, long leadId, int attempt);
 
   /** Moves a waiting lead's due time to {@code until} (its window is closed until then). */
   CompletionStage<Done> defer(String campaignId, long leadId, Instant until);

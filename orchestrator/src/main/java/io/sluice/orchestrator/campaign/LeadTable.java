@@ -10,7 +10,9 @@ import io.sluice.persistence.campaign.ClaimResult;
 import io.sluice.persistence.campaign.LeadClaim;
 import io.sluice.persistence.campaign.LeadOutcome;
 import io.sluice.persistence.campaign.LeadRow;
+import io.sluice.persistence.campaign.LeadState;
 import io.sluice.persistence.campaign.OutcomeUpdate;
+import io.sluice.protocols.campaign.CampaignEvent;
 import io.sluice.protocols.campaign.CampaignReply.CampaignView;
 import java.time.Clock;
 import java.time.Instant;
@@ -49,6 +51,16 @@ public final class LeadTable implements LeadBook {
     return run(campaignId, "load-lead", CampaignLeads.find(campaignId, leadId))
         .thenApply(row -> toDial(row.orElseThrow(() ->
             new NoSuchElementException("campaign " + campaignId + " has no lead " + leadId))));
+  }
+
+  @Override
+  public CompletionStage<CampaignEvent.OutcomeRecorded> settledOutcome(String campaignId, long leadId, int attempt) {
+    return run(campaignId, "load-settled-lead", CampaignLeads.find(campaignId, leadId)).thenApply(found -> {
+      LeadRow row = found.orElseThrow(() ->
+          new NoSuchElementException("campaign " + campaignId + " has no lead " + leadId));
+      return new CampaignEvent.OutcomeRecorded(leadId, attempt, row.lastOutcome(), row.state() == LeadState.FINAL,
+          row.hot());
+    });
   }
 
   @Override

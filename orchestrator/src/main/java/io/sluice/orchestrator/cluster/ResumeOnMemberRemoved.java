@@ -19,8 +19,9 @@ import java.util.function.Supplier;
  * crash). A sharded entity lives again only when a message reaches it, and what wakes a campaign or an endpoint after
  * a start — the start-up read of the running campaigns and of the endpoints with deliveries pending — ran on that
  * node when it started, not now. So one node (a Cluster Singleton) runs that read again whenever a member is removed:
- * the woken entities start on the nodes sharding gives their shards to, and recover from the journal. Waking an
- * entity that is awake already changes nothing. A read that fails (the database unreachable for a moment) is tried
+ * the woken entities start on the nodes sharding gives their shards to, and recover from the journal; and the
+ * provider events that arrived while their campaign could not be reached are handed over again. Waking an entity
+ * that is awake already changes nothing; an event already processed is not handed over. A read that fails (the database unreachable for a moment) is tried
  * again every {@link #RETRY_AFTER} until it succeeds.
  */
 public final class ResumeOnMemberRemoved {

@@ -68,6 +68,11 @@ final class ProviderEventInbox {
 
   /** Hands the stored event to the consumer, then stamps it processed; failures leave it for the next start-up. */
   CompletionStage<Done> process(ProviderEvent event) {
+    return processed(event).thenApply(processed -> Done.getInstance());
+  }
+
+  /** {@link #process}, answering whether the event was processed (false: kept for redelivery). */
+  private CompletionStage<Boolean> processed(ProviderEvent event) {
     CompletionStage<Done> consumed;
     try {
       consumed = consumer.apply(event);
@@ -82,14 +87,16 @@ final class ProviderEventInbox {
                 : error;
             log.warn("provider event not processed, kept for redelivery: event={} call={} campaign={} lead={} "
                 + "error={}", event.eventId(), event.callId(), event.campaignId(), event.leadId(), cause.toString());
+            return false;
           }
-          return Done.getInstance();
+          return true;
         });
   }
 
   /**
    * Hands every stored but unprocessed event (up to {@code limit}, oldest first) to the consumer again, one after the
-   * other; answers how many were taken this time. Call once at start-up, before the webhook route is bound.
+   * other; answers how many were taken this time, or fails naming how many could not be (they stay stored for the
+   * next try). Call at start-up, and when a node left the cluster.
    */
   CompletionStage<Integer> redeliverUnprocessed(int limit) {
     return database.withConnection(permitHolder, OWNER, "read-unprocessed", ProviderEvents.unprocessed(limit))
@@ -97,6 +104,7 @@ final class ProviderEventInbox {
   }
 
   private CompletionStage<Integer> redeliver(List<ProviderEventRow> rows) {
+    int[] failed = new int[1];
     CompletionStage<Integer> chain = CompletableFuture.completedFuture(0);
     for (ProviderEventRow row : rows) {
       chain = chain.thenCompose(count -> {
@@ -108,9 +116,20 @@ final class ProviderEventInbox {
           log.error("stored provider event unreadable: event={} field={}", row.eventId(), e.field());
           return CompletableFuture.completedFuture(count);
         }
-        return process(event).thenApply(done -> count + 1);
+        return processed(event).thenApply(processed -> {
+          if (!processed) {
+            failed[0]++;
+          }
+          return processed ? count + 1 : count;
+        });
       });
     }
-    return chain;
+    return chain.thenApply(handedOver -> {
+      if (failed[0] > 0) {
+        throw new CompletionException(new IllegalStateException(failed[0] + " of " + rows.size()
+            + " stored provider event(s) could not reach their campaigns; kept for the next try"));
+      }
+      return handedOver;
+    });
   }
 }

@@ -14,6 +14,7 @@ import io.sluice.orchestrator.JournalTestKit;
 import io.sluice.orchestrator.provider.PlaceCallResult;
 import io.sluice.persistence.campaign.ClaimResult;
 import io.sluice.persistence.campaign.LeadClaim;
+import io.sluice.protocols.campaign.CampaignEvent;
 import io.sluice.protocols.campaign.CallOutcome;
 import io.sluice.protocols.campaign.CallReport;
 import io.sluice.protocols.campaign.CallWindow;
@@ -238,6 +239,12 @@ class CampaignBatchingTest {
     public CompletionStage<LeadToDial> lead(String campaignId, long leadId) {
       return CompletableFuture.completedFuture(new LeadToDial(leadId, "Lead " + leadId, "+1775234"
           + String.format("%04d", leadId), Set.of(ZoneId.of("America/Boise")), 0, "{}"));
+    }
+
+    @Override
+    public CompletionStage<CampaignEvent.OutcomeRecorded> settledOutcome(String campaignId, long leadId,
+        int attempt) {
+      return CompletableFuture.failedFuture(new UnsupportedOperationException("nothing is settled before a claim here"));
     }
 
     @Override

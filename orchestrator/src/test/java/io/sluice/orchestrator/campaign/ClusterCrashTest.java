@@ -103,6 +103,7 @@ class ClusterCrashTest {
     // A crashed node is downed after 5 s of being unreachable instead of 20 s, to keep the test short.
     env.put("SLUICE_CLUSTER_SBR_STABLE_AFTER", "5s");
     env.put("SLUICE_EMAIL_TRANSPORT", "outbox");
+    env.put("SLUICE_WEBHOOKS_ALLOW_ADDRESSES", "127.0.0.0/8");
 
     AtomicBoolean sampling = new AtomicBoolean(true);
     AtomicInteger maxBackends = new AtomicInteger();

@@ -107,7 +107,8 @@ public final class CampaignLeads {
    * 1} attempts (what the caller read), so of two concurrent claims exactly one wins. If the number is on the
    * workspace's do-not-call list the lead is made FINAL with outcome DO_NOT_CALL instead. Run it in its own unit of
    * work, before placing the calls. Claiming again what this very attempt already claimed (the same key: a campaign
-   * resuming after a crash) answers CLAIMED and changes nothing. Answers each lead's result, by lead id.
+   * resuming after a crash) answers CLAIMED and changes nothing, or ALREADY_SETTLED if its settlement was written
+   * since. Answers each lead's result, by lead id.
    */
   public static JdbcWork<Map<Long, ClaimResult>> claim(String campaignId, String workspaceId, List<LeadClaim> claims,
       Instant now) {
@@ -147,10 +148,27 @@ public final class CampaignLeads {
       }
       int[] refused = refuse.over(missed).run(connection);
       for (int i = 0; i < missed.size(); i++) {
-        results.put(missed.get(i).leadId(), refused[i] == 1 ? ClaimResult.DO_NOT_CALL : ClaimResult.NOT_CLAIMABLE);
+        LeadClaim claim = missed.get(i);
+        results.put(claim.leadId(), refused[i] == 1 ? ClaimResult.DO_NOT_CALL
+            : alreadySettled(connection, campaignId, claim) ? ClaimResult.ALREADY_SETTLED : ClaimResult.NOT_CLAIMABLE);
       }
       return results;
     };
+  }
+
+  /** Whether this very attempt (its key) was claimed and has been settled since (the lead is no longer DIALING). */
+  private static boolean alreadySettled(Connection connection, String campaignId, LeadClaim claim)
+      throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement("SELECT 1 FROM campaign_lead WHERE campaign_id = ?"
+        + " AND lead_id = ? AND state <> 'DIALING' AND attempts = ? AND idempotency_key = ?")) {
+      select.setString(1, campaignId);
+      select.setLong(2, claim.leadId());
+      select.setInt(3, claim.attempt());
+      select.setString(4, claim.idempotencyKey());
+      try (ResultSet row = select.executeQuery()) {
+        return row.next();
+      }
+    }
   }
 
   private static boolean alreadyClaimed(Connection connection, String campaignId, LeadClaim claim)

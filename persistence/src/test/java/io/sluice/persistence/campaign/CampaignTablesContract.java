@@ -155,6 +155,9 @@ abstract class CampaignTablesContract {
     assertFalse(run(recordOutcome(1, 2, busy)), "not the attempt in progress");
     assertTrue(run(recordOutcome(1, 1, busy)));
     assertFalse(run(recordOutcome(1, 1, busy)), "a redelivered report changes nothing");
+    assertEquals(ClaimResult.ALREADY_SETTLED, run(claim(1, 0, "k-1-1")),
+        "the attempt claimed again after its settlement was written (a crash before journaling it)");
+    assertEquals(ClaimResult.NOT_CLAIMABLE, run(claim(1, 0, "other-key")), "another key's attempt is not settled");
     LeadRow pending = only(1);
     assertEquals(LeadState.PENDING, pending.state());
     assertEquals(retryAt, pending.nextAttemptAt());
@@ -166,6 +169,7 @@ abstract class CampaignTablesContract {
     OutcomeUpdate answered = new OutcomeUpdate(CallOutcome.ANSWERED, null, 91, "interested", "wants a demo", true,
         "call-2");
     assertTrue(run(recordOutcome(1, 2, answered)));
+    assertEquals(ClaimResult.ALREADY_SETTLED, run(claim(1, 1, "k-1-2")), "also once the lead is final");
     LeadRow done = only(1);
     assertEquals(LeadState.FINAL, done.state());
     assertEquals(2, done.attempts());
