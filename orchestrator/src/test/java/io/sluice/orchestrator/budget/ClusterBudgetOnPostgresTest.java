@@ -20,14 +20,12 @@ import io.sluice.config.DatabaseSettings;
 import io.sluice.config.LimitSettings;
 import io.sluice.config.PoolSettings;
 import io.sluice.orchestrator.TestDatabase;
+import io.sluice.orchestrator.it.BackendSampler;
 import io.sluice.orchestrator.database.Database;
 import io.sluice.orchestrator.pool.PoolSupervisor;
 import io.sluice.persistence.HikariGovernedPool;
 import io.sluice.protocols.budget.BudgetCommand;
 import io.sluice.protocols.permit.PermitCommand;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,8 +36,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -60,10 +56,7 @@ class ClusterBudgetOnPostgresTest {
   private final String run = UUID.randomUUID().toString().substring(0, 8);
   private final List<Node> nodes = new ArrayList<>();
   private final ExecutorService requesters = Executors.newCachedThreadPool();
-  private final AtomicBoolean sampling = new AtomicBoolean(true);
-  private final AtomicInteger maxBackends = new AtomicInteger();
-  private final AtomicLong samples = new AtomicLong();
-  private Thread sampler;
+  private BackendSampler sampler;
 
   private record Node(ActorTestKit kit, HikariGovernedPool pool, ActorRef<PermitCommand> supervisor,
       Database database, ActorRef<BudgetCommand> coordinator, AtomicBoolean refused) {}
@@ -110,31 +103,12 @@ class ClusterBudgetOnPostgresTest {
 
   @BeforeEach
   void startSampler() {
-    sampler = new Thread(() -> {
-      try (Connection observer = TestDatabase.observer();
-          PreparedStatement count = observer.prepareStatement(
-              "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE ?")) {
-        count.setString(1, "sluice-budget-" + run + "-%");
-        while (sampling.get()) {
-          try (ResultSet row = count.executeQuery()) {
-            row.next();
-            maxBackends.accumulateAndGet(row.getInt(1), Math::max);
-            samples.incrementAndGet();
-          }
-          Thread.sleep(100);
-        }
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }, "backend-sampler");
-    sampler.setDaemon(true);
-    sampler.start();
+    sampler = new BackendSampler("sluice-budget-" + run + "-");
   }
 
   @AfterEach
   void stopAll() throws Exception {
-    sampling.set(false);
-    sampler.join(5_000);
+    sampler.close();
     requesters.shutdownNow();
     for (Node node : nodes) {
       node.kit().shutdownTestKit();
@@ -186,9 +160,9 @@ class ClusterBudgetOnPostgresTest {
     Thread.sleep(1_500);
     firstBusy.set(false);
     othersBusy.set(false);
-    assertTrue(samples.get() > 20, "the sampler ran: " + samples.get());
-    assertTrue(maxBackends.get() <= BUDGET, "the cluster held " + maxBackends.get() + " backends, budget " + BUDGET);
-    assertTrue(maxBackends.get() >= 8, "the load used the budget: " + maxBackends.get());
+    assertTrue(sampler.samples() > 20, "the sampler ran: " + sampler.samples());
+    assertTrue(sampler.max() <= BUDGET, "the cluster held " + sampler.max() + " backends, budget " + BUDGET);
+    assertTrue(sampler.max() >= 8, "the load used the budget: " + sampler.max());
   }
 
   @Test

@@ -8,12 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import com.typesafe.config.ConfigFactory;
-import io.sluice.config.ProviderSettings;
 import io.sluice.orchestrator.TestDatabase;
 import io.sluice.orchestrator.it.ServiceProcess;
 import io.sluice.orchestrator.provider.SimulatedProvider;
 import io.sluice.orchestrator.signing.StandardWebhooks;
-import io.sluice.protocols.campaign.CallOutcome;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +19,6 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,10 +50,7 @@ class CampaignCrashTest {
     TestDatabase.retireLeftoverWork();
     testKit = ActorTestKit.create("CampaignCrashTest", ConfigFactory.parseString("akka.actor.provider = local"));
     secret = StandardWebhooks.generateSecret();
-    provider = SimulatedProvider.start(testKit.system(), new ProviderSettings.Simulated(true, 0,
-            Duration.ofMillis(1500), Map.of(CallOutcome.ANSWERED, 0.6, CallOutcome.NO_ANSWER, 0.25,
-                CallOutcome.VOICEMAIL, 0.15), 60, 25, 0.0, 0.0, 0.0, 100, Duration.ofSeconds(1), 7), secret)
-        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    provider = CrashTestProvider.start(testKit.system(), secret);
   }
 
   @AfterAll

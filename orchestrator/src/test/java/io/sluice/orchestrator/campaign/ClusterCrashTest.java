@@ -8,13 +8,12 @@ import akka.http.javadsl.model.StatusCodes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
-import io.sluice.config.ProviderSettings;
 import io.sluice.orchestrator.TestDatabase;
+import io.sluice.orchestrator.it.BackendSampler;
 import io.sluice.orchestrator.it.ServiceProcess;
 import io.sluice.orchestrator.provider.SimulatedProvider;
 import io.sluice.orchestrator.signing.StandardWebhooks;
 import io.sluice.orchestrator.webhook.WebhookReceiver;
-import io.sluice.protocols.campaign.CallOutcome;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -30,9 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -66,10 +62,7 @@ class ClusterCrashTest {
     TestDatabase.retireLeftoverWork();
     testKit = ActorTestKit.create("ClusterCrashTest", ConfigFactory.parseString("akka.actor.provider = local"));
     secret = StandardWebhooks.generateSecret();
-    provider = SimulatedProvider.start(testKit.system(), new ProviderSettings.Simulated(true, 0,
-            Duration.ofMillis(1500), Map.of(CallOutcome.ANSWERED, 0.6, CallOutcome.NO_ANSWER, 0.25,
-                CallOutcome.VOICEMAIL, 0.15), 60, 25, 0.0, 0.0, 0.0, 100, Duration.ofSeconds(1), 7), secret)
-        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    provider = CrashTestProvider.start(testKit.system(), secret);
     receiver = new WebhookReceiver(testKit.system()).on(EVENTS_PATH, () ->
         akka.http.javadsl.server.Directives.complete(StatusCodes.OK));
   }
@@ -105,9 +98,7 @@ class ClusterCrashTest {
     env.put("SLUICE_EMAIL_TRANSPORT", "outbox");
     env.put("SLUICE_WEBHOOKS_ALLOW_ADDRESSES", "127.0.0.0/8");
 
-    AtomicBoolean sampling = new AtomicBoolean(true);
-    AtomicInteger maxBackends = new AtomicInteger();
-    Thread sampler = sampler(sampling, maxBackends);
+    BackendSampler sampler = new BackendSampler(prefix + "-");
     List<ServiceProcess> nodes = new ArrayList<>();
     try {
       Path script = Path.of("..", "scripts", "cluster-demo.sh").toAbsolutePath().normalize();
@@ -154,14 +145,13 @@ class ClusterCrashTest {
       String budget = apis.get(0).request("GET", "/v1/pools", null).body();
       assertTrue(budget.contains("\"pool\":\"cluster-budget\""), budget);
     } finally {
-      sampling.set(false);
-      sampler.join(5_000);
+      sampler.close();
       for (ServiceProcess node : nodes) {
         node.close();
       }
     }
-    assertTrue(maxBackends.get() <= BUDGET, "the cluster held " + maxBackends.get() + " backends, budget " + BUDGET);
-    assertTrue(maxBackends.get() > 3, "the nodes used the database: " + maxBackends.get());
+    assertTrue(sampler.max() <= BUDGET, "the cluster held " + sampler.max() + " backends, budget " + BUDGET);
+    assertTrue(sampler.max() > 3, "the nodes used the database: " + sampler.max());
   }
 
   /** Every call's event reached the receiver, signed, and always under the same webhook id. */
@@ -200,28 +190,6 @@ class ClusterCrashTest {
         return row.getLong(1);
       }
     }
-  }
-
-  private Thread sampler(AtomicBoolean sampling, AtomicInteger maxBackends) {
-    Thread sampler = new Thread(() -> {
-      try (Connection observer = TestDatabase.observer();
-          PreparedStatement count = observer.prepareStatement(
-              "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE ?")) {
-        count.setString(1, prefix + "-%");
-        while (sampling.get()) {
-          try (ResultSet row = count.executeQuery()) {
-            row.next();
-            maxBackends.accumulateAndGet(row.getInt(1), Math::max);
-          }
-          Thread.sleep(100);
-        }
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }, "cluster-backend-sampler");
-    sampler.setDaemon(true);
-    sampler.start();
-    return sampler;
   }
 
   /** A base such that base + 1 .. base + 3 are free now. */

@@ -159,22 +159,19 @@ public final class CampaignLeads {
   /** Whether this very attempt (its key) was claimed and has been settled since (the lead is no longer DIALING). */
   private static boolean alreadySettled(Connection connection, String campaignId, LeadClaim claim)
       throws SQLException {
-    try (PreparedStatement select = connection.prepareStatement("SELECT 1 FROM campaign_lead WHERE campaign_id = ?"
-        + " AND lead_id = ? AND state <> 'DIALING' AND attempts = ? AND idempotency_key = ?")) {
-      select.setString(1, campaignId);
-      select.setLong(2, claim.leadId());
-      select.setInt(3, claim.attempt());
-      select.setString(4, claim.idempotencyKey());
-      try (ResultSet row = select.executeQuery()) {
-        return row.next();
-      }
-    }
+    return attemptIs(connection, campaignId, claim, "state <> 'DIALING'");
   }
 
+  /** Whether this very attempt (its key) holds the lead now. */
   private static boolean alreadyClaimed(Connection connection, String campaignId, LeadClaim claim)
       throws SQLException {
+    return attemptIs(connection, campaignId, claim, "state = 'DIALING'");
+  }
+
+  private static boolean attemptIs(Connection connection, String campaignId, LeadClaim claim, String stateCondition)
+      throws SQLException {
     try (PreparedStatement select = connection.prepareStatement("SELECT 1 FROM campaign_lead WHERE campaign_id = ?"
-        + " AND lead_id = ? AND state = 'DIALING' AND attempts = ? AND idempotency_key = ?")) {
+        + " AND lead_id = ? AND " + stateCondition + " AND attempts = ? AND idempotency_key = ?")) {
       select.setString(1, campaignId);
       select.setLong(2, claim.leadId());
       select.setInt(3, claim.attempt());
