@@ -35,6 +35,8 @@ classpath() {
 run_node() {
   local n=$1 cp=$2
   export SLUICE_DB_URL=${SLUICE_DB_URL:-jdbc:postgresql://127.0.0.1:5432/sluice_cluster_demo}
+  export SLUICE_DB_USER=${SLUICE_DB_USER:-postgres}
+  export SLUICE_DB_PASSWORD=${SLUICE_DB_PASSWORD:-postgres}
   export SLUICE_DB_MAX_CONNECTIONS=${SLUICE_DB_MAX_CONNECTIONS:-30}
   export SLUICE_HTTP_PORT=$((http_base + n))
   export SLUICE_CLUSTER_PORT=$((cluster_base + n))
@@ -56,6 +58,22 @@ ready() {
   curl -fs "http://127.0.0.1:$((http_base + $1))/health/ready" > /dev/null 2>&1
 }
 
+# Waits up to two minutes for node $1 to be ready; fails at once if its process has ended.
+await_ready() {
+  local n=$1
+  for _ in $(seq 1 240); do
+    ready "$n" && return 0
+    if ! kill -0 "$(cat "$dir/node-$n.pid")" 2> /dev/null; then
+      echo "node $n exited; the end of $dir/node-$n.log:" >&2
+      tail -5 "$dir/node-$n.log" >&2
+      return 1
+    fi
+    sleep 0.5
+  done
+  echo "node $n is not ready after 2 minutes; see $dir/node-$n.log" >&2
+  return 1
+}
+
 case "${1:-}" in
   node)
     run_node "${2:?node number}" "$(classpath)"
@@ -69,12 +87,11 @@ case "${1:-}" in
       echo $! > "$dir/node-$n.pid"
       # The seed first: the others join it.
       if [ "$n" = 1 ]; then
-        for _ in $(seq 1 120); do ready 1 && break; sleep 1; done
+        await_ready 1 || { "$0" stop; exit 1; }
       fi
     done
     for n in $(seq 1 $nodes); do
-      for _ in $(seq 1 120); do ready "$n" && break; sleep 1; done
-      ready "$n" || { echo "node $n is not ready; see $dir/node-$n.log" >&2; exit 1; }
+      await_ready "$n" || { "$0" stop; exit 1; }
       echo "node $n ready: http://127.0.0.1:$((http_base + n)) (pid $(cat "$dir/node-$n.pid"), log $dir/node-$n.log)"
     done
     ;;
