@@ -30,7 +30,7 @@ class ClusterBudgetSettingsTest {
     assertTrue(settings.joinReserve());
     assertEquals(Duration.ofMillis(500), settings.reportInterval());
     assertEquals(Duration.ofSeconds(3), settings.coordinatorTimeout());
-    assertEquals(Duration.ofSeconds(2), settings.removalMargin());
+    assertEquals(Duration.ofSeconds(3), settings.removalMargin());
     assertEquals(Duration.ofMillis(50), settings.shrinkCheckInterval());
   }
 

@@ -51,7 +51,7 @@ import org.junit.jupiter.api.Test;
 class ClusterBudgetOnPostgresTest {
   private static final int BUDGET = 12;
   private static final int MAX_SHARE = 10;
-  private static final Duration REMOVAL_MARGIN = Duration.ofMillis(500);
+  private static final Duration REMOVAL_MARGIN = Duration.ofSeconds(3);
 
   private final String run = UUID.randomUUID().toString().substring(0, 8);
   private final List<Node> nodes = new ArrayList<>();
