@@ -37,9 +37,11 @@ public interface GovernedPool extends PermitResource {
   /**
    * Changes how many physical connections the pool may open (a node's share of the cluster's budget). On a shrink the
    * pool opens no connection above the new size, closes its idle connections now and its busy ones as they are handed
-   * back; {@link #physical()} shows when the pool is within the new size. Tell the supervisor afterwards.
+   * back; {@link #physical()} shows when the pool is within the new size. Size 0 closes the door: the supervisor grants
+   * nothing and every connection handed back is closed (a node cut off from its cluster's budget). Tell the supervisor
+   * afterwards.
    *
-   * @throws IllegalArgumentException if {@code maxSize} is below 1
+   * @throws IllegalArgumentException if {@code maxSize} is negative
    */
   void resize(int maxSize);
 

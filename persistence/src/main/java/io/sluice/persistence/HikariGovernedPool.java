@@ -32,6 +32,8 @@ public final class HikariGovernedPool implements GovernedPool {
   private final ConcurrentHashMap<Long, Slot> slots = new ConcurrentHashMap<>();
   /** Connections retired while checked out: evicted, never returned to the pool, when their user hands them back. */
   private final Set<Connection> doomed = ConcurrentHashMap.newKeySet();
+  /** Resized to 0: every connection handed back is closed, none is kept idle. */
+  private volatile boolean closed;
   /** Cancels and aborts retired connections off the supervisor's thread: a cancel request is network I/O. */
   private final ExecutorService aborter;
 
@@ -78,7 +80,7 @@ public final class HikariGovernedPool implements GovernedPool {
 
   @Override
   public int maxSize() {
-    return dataSource.getMaximumPoolSize();
+    return closed ? 0 : dataSource.getMaximumPoolSize();
   }
 
   @Override
@@ -120,7 +122,7 @@ public final class HikariGovernedPool implements GovernedPool {
    */
   @Override
   public void giveBack(long leaseId, Connection connection) {
-    if (handBack(leaseId, connection)) {
+    if (handBack(leaseId, connection) && !closed) {
       try {
         connection.close();
       } catch (SQLException e) {
@@ -197,11 +199,13 @@ public final class HikariGovernedPool implements GovernedPool {
 
   @Override
   public void resize(int maxSize) {
-    if (maxSize < 1) {
-      throw new IllegalArgumentException("pool '" + name + "' cannot shrink below 1 connection, asked " + maxSize);
+    if (maxSize < 0) {
+      throw new IllegalArgumentException("pool '" + name + "' cannot shrink below 0 connections, asked " + maxSize);
     }
     int before = maxSize();
-    dataSource.getHikariConfigMXBean().setMaximumPoolSize(maxSize);
+    // HikariCP's smallest pool is 1: size 0 is a closed door in front of it (see maxSize and giveBack).
+    closed = maxSize == 0;
+    dataSource.getHikariConfigMXBean().setMaximumPoolSize(Math.max(1, maxSize));
     if (maxSize < before) {
       // HikariCP has no "close n idle connections": all idle ones go now (busy ones when handed back), and the pool
       // opens again on demand, up to the new size.

@@ -126,7 +126,14 @@ class HikariGovernedPoolTest {
       pool.connectionFor(3);
       pool.connectionFor(4);
       assertEquals(2, pool.physical().total(), "grown back to two");
-      assertThrows(IllegalArgumentException.class, () -> pool.resize(0));
+      pool.resize(0);
+      assertEquals(0, pool.maxSize(), "closed: nothing may be granted");
+      pool.giveBack(3, pool.connectionFor(3));
+      pool.giveBack(4, pool.connectionFor(4));
+      awaitTotal(pool, 0);
+      pool.resize(2);
+      assertEquals(2, pool.maxSize(), "open again");
+      assertThrows(IllegalArgumentException.class, () -> pool.resize(-1));
     }
   }
 

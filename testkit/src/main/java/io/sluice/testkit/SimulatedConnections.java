@@ -87,8 +87,8 @@ public final class SimulatedConnections {
    * connections above the new size now and busy ones as they are given back.
    */
   public void resize(int newMaxSize) {
-    if (newMaxSize < 1) {
-      throw new IllegalArgumentException("a pool cannot shrink below 1 connection, asked " + newMaxSize);
+    if (newMaxSize < 0) {
+      throw new IllegalArgumentException("a pool cannot shrink below 0 connections, asked " + newMaxSize);
     }
     maxSize = newMaxSize;
     for (; idle > 0 && total() > maxSize; idle--) {

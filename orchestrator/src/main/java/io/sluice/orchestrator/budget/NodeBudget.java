@@ -28,7 +28,11 @@ import io.sluice.protocols.permit.Resized;
  * grow into that room. If the coordinator stays silent for {@code coordinator-timeout} (it is moving to another node,
  * or this node is cut off), the node falls back to {@code budget / nodes} (rounded down, the node count it last
  * heard) minus its journal pool — only ever shrinking — and registers again until a coordinator answers; a new
- * coordinator learns from the registration what the node holds. A refused registration (another budget, or no room
+ * coordinator learns from the registration what the node holds. A node that reaches no more than half of the
+ * cluster's members is on the minority side of a partition, which the majority will down and whose share it will give
+ * away: it closes its pool (size 0: nothing granted, every connection handed back closed) at its next report tick,
+ * ignoring shares meanwhile, so that it holds nothing by the time its share is re-lent; once it reaches a majority
+ * again it registers and takes the share it is given. A refused registration (another budget, or no room
  * for one more node) is logged and shuts the node down: it cannot run inside the cluster's budget.
  *
  * <p>Silence is counted in report ticks, not read from a clock, so tests drive it with Akka's manual time.
@@ -67,6 +71,7 @@ public final class NodeBudget extends AbstractBehavior<NodeBudgetCommand> {
   private int shrinkingFrom = -1;
   private boolean assigned;
   private boolean fallback;
+  private boolean isolated;
   private int silentTicks;
   private int lastKnownNodes = 1;
 
@@ -116,6 +121,9 @@ public final class NodeBudget extends AbstractBehavior<NodeBudgetCommand> {
     silentTicks = 0;
     lastKnownNodes = Math.max(1, assignment.nodes());
     assigned = true;
+    if (isolated) {
+      return this;
+    }
     if (fallback) {
       fallback = false;
       metrics.share(share, false);
@@ -161,6 +169,15 @@ public final class NodeBudget extends AbstractBehavior<NodeBudgetCommand> {
 
   private Behavior<NodeBudgetCommand> onReportDue() {
     silentTicks++;
+    if (inMinority()) {
+      if (!isolated) {
+        isolate();
+      }
+    } else if (isolated) {
+      isolated = false;
+      getContext().getLog().info("this node reaches a majority again; asking for a share: node={}", terms.node());
+      register();
+    }
     if (!assigned || silentTicks >= 2) {
       register();
     }
@@ -187,7 +204,7 @@ public final class NodeBudget extends AbstractBehavior<NodeBudgetCommand> {
       return this;
     }
     if (shrinkingFrom >= 0 && stats.physical().total() <= share && stats.granted() <= share) {
-      if (fallback) {
+      if (fallback || isolated) {
         // No coordinator to tell; it learns what the node holds when the node registers again.
         shrinkingFrom = -1;
         timers.cancel(SHRINK_TIMER);
@@ -195,7 +212,7 @@ public final class NodeBudget extends AbstractBehavior<NodeBudgetCommand> {
         confirm();
       }
     }
-    if (assigned && !fallback) {
+    if (assigned && !fallback && !isolated) {
       coordinator.tell(new BudgetCommand.DemandReport(terms.node(), stats.granted() + stats.waiting()));
     }
     return this;
@@ -222,6 +239,32 @@ public final class NodeBudget extends AbstractBehavior<NodeBudgetCommand> {
       metrics.share(conservative, true);
       awaitShrink(before);
     }
+  }
+
+  /** On the minority side of a partition: hold nothing until a majority is reachable again. */
+  private void isolate() {
+    isolated = true;
+    int before = share;
+    share = 0;
+    pool.resize(0);
+    supervisor.tell(Resized.INSTANCE);
+    metrics.share(0, true);
+    getContext().getLog().warn("this node reaches no more than half of the cluster; its pool is closed until it reaches"
+        + " a majority again: node={} share={}", terms.node(), before);
+    awaitShrink(before);
+  }
+
+  /** Whether this node reaches no more than half of the members it knows (a tie counts as the minority: safer). */
+  private boolean inMinority() {
+    akka.actor.ExtendedActorSystem classic =
+        (akka.actor.ExtendedActorSystem) akka.actor.typed.javadsl.Adapter.toClassic(getContext().getSystem());
+    if (!(classic.provider() instanceof akka.cluster.ClusterActorRefProvider)) {
+      return false;
+    }
+    akka.cluster.ClusterEvent.CurrentClusterState state = akka.cluster.Cluster.get(classic).state();
+    int members = state.members().size();
+    int unreachable = state.getUnreachable().size();
+    return members > 1 && (members - unreachable) * 2 <= members;
   }
 
   /** Checks now, and every {@code shrink-check-interval}, whether the pool is within the share it shrank to. */

@@ -164,9 +164,13 @@ public final class PoolSupervisor extends AbstractBehavior<PermitCommand> {
 
   /**
    * At most the physical size and a throttle's cap, and one permit above the long-lived leases so that short work can
-   * proceed.
+   * proceed; none while the resource is closed (size 0).
    */
   private int clampLimit(int proposed) {
+    if (pool.maxSize() == 0) {
+      // A closed resource (a node cut off from its cluster's budget): nothing is granted until it opens again.
+      return 0;
+    }
     int ceiling = Math.min(pool.maxSize(), throttle.cap(nanoClock.getAsLong()));
     return Math.max(leases.longLived() + 1, Math.min(proposed, ceiling));
   }

@@ -67,8 +67,12 @@ class ClusterBudgetOnPostgresTest {
   }
 
   private Node start(int index, int budget) {
+    // Artery's test mode lets a test cut a node off (blackhole); the resolver decides 3 s after a node is unreachable.
     Config config = ConfigFactory.parseString("akka.remote.artery.canonical.hostname = \"127.0.0.1\"\n"
         + "akka.remote.artery.canonical.port = 0\n"
+        + "akka.remote.artery.advanced.test-mode = on\n"
+        + "akka.cluster.split-brain-resolver.stable-after = 3s\n"
+        + "akka.cluster.failure-detector.acceptable-heartbeat-pause = 2s\n"
         + "akka.cluster.jmx.multi-mbeans-in-same-jvm = on").withFallback(ConfigFactory.load());
     ActorTestKit kit = ActorTestKit.create("budget", config);
     Cluster cluster = Cluster.get(kit.system());
@@ -174,6 +178,50 @@ class ClusterBudgetOnPostgresTest {
     assertEquals(1, view(first).nodes().size());
     first.coordinator().tell(new BudgetCommand.DemandReport("akka://budget@127.0.0.1:1#1", 5));
     awaitTrue(Duration.ofSeconds(5), () -> view(first).ignored() >= 1, "the unknown node's report is counted");
+  }
+
+  /**
+   * A partition: the third node cannot reach the other two nor they it. The third node sees itself in the minority and
+   * closes its pool; the split brain resolver (keep-majority) downs it on both sides, it shuts down, and the majority
+   * gives its share to the two left. The cluster stays within the budget throughout.
+   */
+  @Test
+  void aPartitionedMinorityClosesItsPoolAndItsShareGoesToTheMajority() throws Exception {
+    Node first = start(0, BUDGET);
+    Node second = start(1, BUDGET);
+    Node third = start(2, BUDGET);
+    awaitTrue(Duration.ofSeconds(20), () -> upMembers(first) == 3 && upMembers(third) == 3, "three members up");
+    awaitTrue(Duration.ofSeconds(10), () -> view(first).nodes().size() == 3, "three nodes registered");
+    AtomicBoolean firstBusy = load(first, 20);
+    AtomicBoolean secondBusy = load(second, 20);
+    AtomicBoolean thirdBusy = load(third, 20);
+    awaitTrue(Duration.ofSeconds(10), () -> third.pool().maxSize() >= 3, "the third node holds its entitlement");
+
+    akka.actor.Address thirdAddress = Cluster.get(third.kit().system()).selfMember().address();
+    for (Node majority : List.of(first, second)) {
+      blackhole(majority, thirdAddress);
+      blackhole(third, Cluster.get(majority.kit().system()).selfMember().address());
+    }
+    awaitTrue(Duration.ofSeconds(20), () -> third.pool().maxSize() == 0, "the minority closes its pool");
+    third.kit().system().getWhenTerminated().toCompletableFuture().get(45, TimeUnit.SECONDS);
+    thirdBusy.set(false);
+    awaitTrue(Duration.ofSeconds(30), () -> view(first).nodes().size() == 2, "the minority leaves the budget");
+    awaitTrue(Duration.ofSeconds(10), () -> first.pool().maxSize() == 5 && second.pool().maxSize() == 5,
+        "the majority shares (12 - reserve 2) / 2 each");
+    Thread.sleep(1_000);
+    firstBusy.set(false);
+    secondBusy.set(false);
+    assertTrue(sampler.max() <= BUDGET, "the cluster held " + sampler.max() + " backends, budget " + BUDGET);
+  }
+
+  /** Drops everything between this node and {@code other}, both ways (Artery's test mode). */
+  private static void blackhole(Node node, akka.actor.Address other) throws Exception {
+    akka.remote.RARP remoting = (akka.remote.RARP) akka.remote.RARP$.MODULE$.apply(node.kit().system().classicSystem());
+    scala.concurrent.Future<Object> done = remoting.provider().transport().managementCommand(
+        new akka.remote.transport.ThrottlerTransportAdapter.SetThrottle(other,
+            akka.remote.transport.ThrottlerTransportAdapter.bothDirection(),
+            akka.remote.transport.ThrottlerTransportAdapter.blackholeThrottleMode()));
+    scala.concurrent.Await.result(done, scala.concurrent.duration.Duration.create(5, TimeUnit.SECONDS));
   }
 
   private AtomicBoolean load(Node node, int loops) {
