@@ -42,8 +42,8 @@ class ClusterBudgetSettingsTest {
     assertTrue(read(with("sluice.cluster.budget.enabled = on")).enabled());
     SettingsException refused = assertThrows(SettingsException.class,
         () -> read(with("sluice.cluster.budget.enabled = sometimes")));
-    assertTrue(refused.getMessage().contains("sluice.cluster.budget.enabled is 'sometimes' but must be auto, on or off"),
-        refused.getMessage());
+    assertTrue(refused.getMessage().contains(
+        "sluice.cluster.budget.enabled is 'sometimes' but must be auto, on or off"), refused.getMessage());
   }
 
   @Test

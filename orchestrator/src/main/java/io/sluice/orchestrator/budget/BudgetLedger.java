@@ -2,6 +2,8 @@ package io.sluice.orchestrator.budget;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,8 +14,8 @@ import java.util.Map;
  * arithmetic of the budget coordinator, without an actor.
  *
  * <p>Model. A node holds {@code fixed} connections outside its share (its journal pool) and a <em>share</em> of
- * {@code db} connections between its minimum and its maximum (its {@code db} pool's configured size). For every node the
- * ledger keeps the shares it <em>assigned</em> (numbered by an epoch per node) and the last share the node confirmed it
+ * {@code db} connections between its minimum and its maximum (its {@code db} pool's configured size). For every node
+ * the ledger keeps the shares it <em>assigned</em> (numbered by an epoch per node) and the last share the node confirmed it
  * has <em>applied</em> (its pool and its permits are at or below it). A node may hold up to the largest of the applied
  * share and every share sent since: a larger share may be in use as soon as it is sent, a smaller one only counts once
  * confirmed (a node confirms in the order it was told, as Akka delivers between two actors). So the ledger's
@@ -127,7 +129,8 @@ final class BudgetLedger {
       }
     }
     return floor > budget
-        ? "the budget " + budget + " cannot hold " + count + " nodes: their fixed pools and minimum shares need " + floor
+        ? "the budget " + budget + " cannot hold " + count + " nodes: their fixed pools and minimum shares need "
+            + floor
         : null;
   }
 
@@ -211,8 +214,8 @@ final class BudgetLedger {
   }
 
   /** Every node's terms and state, in the order they joined; read only. */
-  java.util.Collection<NodeShare> shares() {
-    return java.util.Collections.unmodifiableCollection(nodes.values());
+  Collection<NodeShare> shares() {
+    return Collections.unmodifiableCollection(nodes.values());
   }
 
   int nodeCount() {
@@ -252,8 +255,8 @@ final class BudgetLedger {
 
   /**
    * Moves the shares one step towards the division described above, within the invariant, and answers the nodes whose
-   * assigned share changed (to be told, with {@link #epoch}). Shrinks take effect in {@link #committed} only once confirmed, so the grows
-   * they make room for happen on a later call.
+   * assigned share changed (to be told, with {@link #epoch}). Shrinks take effect in {@link #committed} only once
+   * confirmed, so the grows they make room for happen on a later call.
    */
   Map<String, Integer> rebalance() {
     Map<String, Integer> before = new LinkedHashMap<>();

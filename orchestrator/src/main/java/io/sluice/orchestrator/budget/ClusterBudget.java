@@ -19,7 +19,7 @@ import java.util.concurrent.CompletionStage;
  */
 public final class ClusterBudget {
   /** The reason a refused node gives coordinated shutdown. */
-  public static final CoordinatedShutdown.Reason REFUSED = new CoordinatedShutdown.Reason() {
+  private static final CoordinatedShutdown.Reason REFUSED = new CoordinatedShutdown.Reason() {
     @Override
     public String toString() {
       return "refused by the cluster's connection budget";
@@ -61,13 +61,8 @@ public final class ClusterBudget {
     return new ClusterBudget(system, coordinator, node);
   }
 
-  /** This node's id in the budget. */
-  public String node() {
-    return node;
-  }
-
   /** The coordinator's view of the whole cluster's budget. */
-  public CompletionStage<BudgetCommand.BudgetView> view(Duration timeout) {
+  private CompletionStage<BudgetCommand.BudgetView> view(Duration timeout) {
     return AskPattern.ask(coordinator, BudgetCommand.GetBudgetView::new, timeout, system.scheduler());
   }
 

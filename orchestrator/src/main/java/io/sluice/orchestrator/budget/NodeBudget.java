@@ -140,10 +140,7 @@ public final class NodeBudget extends AbstractBehavior<NodeBudgetCommand> {
   private void apply(long newEpoch, int newShare) {
     int before = share;
     epoch = newEpoch;
-    share = newShare;
-    pool.resize(newShare);
-    supervisor.tell(Resized.INSTANCE);
-    metrics.share(newShare, false);
+    resizeTo(newShare, false);
     if (newShare >= before && shrinkingFrom < 0) {
       confirm();
     } else {
@@ -169,16 +166,17 @@ public final class NodeBudget extends AbstractBehavior<NodeBudgetCommand> {
 
   private Behavior<NodeBudgetCommand> onReportDue() {
     silentTicks++;
+    boolean rejoined = false;
     if (inMinority()) {
       if (!isolated) {
         isolate();
       }
     } else if (isolated) {
       isolated = false;
+      rejoined = true;
       getContext().getLog().info("this node reaches a majority again; asking for a share: node={}", terms.node());
-      register();
     }
-    if (!assigned || silentTicks >= 2) {
+    if (rejoined || !assigned || silentTicks >= 2) {
       register();
     }
     if (assigned && !fallback && silentTicks >= silentTicksBeforeFallback) {
@@ -232,26 +230,31 @@ public final class NodeBudget extends AbstractBehavior<NodeBudgetCommand> {
     getContext().getLog().warn("budget coordinator silent for {}; falling back: node={} share={} conservative={}"
         + " nodes={}", settings.coordinatorTimeout(), terms.node(), share, conservative, lastKnownNodes);
     if (conservative < share) {
-      int before = share;
-      share = conservative;
-      pool.resize(conservative);
-      supervisor.tell(Resized.INSTANCE);
-      metrics.share(conservative, true);
-      awaitShrink(before);
+      shrinkLocally(conservative);
     }
   }
 
   /** On the minority side of a partition: hold nothing until a majority is reachable again. */
   private void isolate() {
     isolated = true;
-    int before = share;
-    share = 0;
-    pool.resize(0);
-    supervisor.tell(Resized.INSTANCE);
-    metrics.share(0, true);
     getContext().getLog().warn("this node reaches no more than half of the cluster; its pool is closed until it reaches"
-        + " a majority again: node={} share={}", terms.node(), before);
+        + " a majority again: node={} share={}", terms.node(), share);
+    shrinkLocally(0);
+  }
+
+  /** Shrinks without the coordinator (fallback, isolation): nobody is told; the shrink is awaited all the same. */
+  private void shrinkLocally(int target) {
+    int before = share;
+    resizeTo(target, true);
     awaitShrink(before);
+  }
+
+  /** The pool's size and the supervisor's limit follow {@code newShare}; the metrics show it. */
+  private void resizeTo(int newShare, boolean onFallback) {
+    share = newShare;
+    pool.resize(newShare);
+    supervisor.tell(Resized.INSTANCE);
+    metrics.share(newShare, onFallback);
   }
 
   /** Whether this node reaches no more than half of the members it knows (a tie counts as the minority: safer). */

@@ -21,8 +21,9 @@ import java.util.function.Supplier;
  * node when it started, not now. So one node (a Cluster Singleton) runs that read again whenever a member is removed:
  * the woken entities start on the nodes sharding gives their shards to, and recover from the journal; and the
  * provider events that arrived while their campaign could not be reached are handed over again. Waking an entity
- * that is awake already changes nothing; an event already processed is not handed over. A read that fails (the database unreachable for a moment) is tried
- * again every {@link #RETRY_AFTER} until it succeeds.
+ * that is awake already changes nothing; an event already processed is not handed over. A resumption that fails (the
+ * database unreachable for a moment, an event that could not reach its campaign yet) is tried again every
+ * {@link #RETRY_AFTER} until it succeeds.
  */
 public final class ResumeOnMemberRemoved {
   /** The singleton's name. */
