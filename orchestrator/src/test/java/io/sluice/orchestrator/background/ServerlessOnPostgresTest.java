@@ -45,9 +45,12 @@ import org.junit.jupiter.api.Test;
  * transaction at all from then on (not even for ticks without the token, which answer 401). A tick with the token
  * then runs the due work, and the connections drain again.
  *
- * <p>The database is watched from a connection to ANOTHER database ({@code postgres}): {@code xact_commit} of the
- * service's database in {@code pg_stat_database} counts every transaction any backend committed there, and
- * {@code pg_stat_activity} shows the pools' backends by their {@code application_name}s.
+ * <p>The database is watched from a connection to ANOTHER database ({@code postgres}): {@code pg_stat_activity} shows
+ * the pools' backends by their {@code application_name}s, and {@code sessions} of the service's database in {@code
+ * pg_stat_database} counts every client session ever opened there. A transaction needs a session: none of the
+ * service's open when the quiet interval starts, and no session opened during it, means the service ran no transaction
+ * in it. {@code xact_commit} would say the same more directly, but it also counts the transactions of PostgreSQL's
+ * autovacuum workers, which are no client sessions and may run in the quiet interval.
  */
 class ServerlessOnPostgresTest {
   private static final String ADMIN_KEY = "serverless-test-admin-key-0123456789abcd";
@@ -138,7 +141,7 @@ class ServerlessOnPostgresTest {
 
     // Quiet: not one transaction in the service's database, not one backend, not even for refused ticks.
     Thread.sleep(STATS_FLUSH.toMillis());
-    long before = commits();
+    long before = sessions();
     Instant quietUntil = Instant.now().plus(QUIET_INTERVAL);
     assertEquals(401, tick(null).statusCode(), "no token");
     HttpResponse<String> wrong = tick("not-the-token-but-long-enough");
@@ -149,7 +152,7 @@ class ServerlessOnPostgresTest {
       Thread.sleep(200);
     }
     Thread.sleep(STATS_FLUSH.toMillis());
-    assertEquals(before, commits(), "transactions in the service's database while nothing was due");
+    assertEquals(before, sessions(), "sessions opened in the service's database while nothing was due");
     assertEquals(1, hookCalls.get(), "nothing retried without a tick");
     assertNoTimers(health());
 
@@ -272,12 +275,12 @@ class ServerlessOnPostgresTest {
     }
   }
 
-  /** Transactions committed in the service's database so far, as the statistics show them now. */
-  private static long commits() throws Exception {
+  /** Client sessions opened in the service's database so far, as the statistics show them now. */
+  private static long sessions() throws Exception {
     try (Connection watcher = watcher(); Statement statement = watcher.createStatement()) {
       statement.execute("SELECT pg_stat_clear_snapshot()");
       try (PreparedStatement select = watcher.prepareStatement(
-          "SELECT xact_commit FROM pg_stat_database WHERE datname = ?")) {
+          "SELECT sessions FROM pg_stat_database WHERE datname = ?")) {
         select.setString(1, serviceDatabase());
         try (ResultSet row = select.executeQuery()) {
           row.next();
