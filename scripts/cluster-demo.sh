@@ -40,7 +40,8 @@ run_node() {
   export SLUICE_DB_MAX_CONNECTIONS=${SLUICE_DB_MAX_CONNECTIONS:-30}
   export SLUICE_HTTP_PORT=$((http_base + n))
   export SLUICE_CLUSTER_PORT=$((cluster_base + n))
-  export SLUICE_CLUSTER_SEED_NODES=${SLUICE_CLUSTER_SEED_NODES:-127.0.0.1:$((cluster_base + 1))}
+  # Set but empty: a standalone node (the benchmark's single-node baseline).
+  export SLUICE_CLUSTER_SEED_NODES=${SLUICE_CLUSTER_SEED_NODES-127.0.0.1:$((cluster_base + 1))}
   export SLUICE_DB_POOL_APPLICATION_NAME=${SLUICE_DEMO_APPLICATION_PREFIX:-sluice-demo}-db-$n
   export SLUICE_JOURNAL_POOL_APPLICATION_NAME=${SLUICE_DEMO_APPLICATION_PREFIX:-sluice-demo}-journal-$n
   export SLUICE_EMAIL_SPOOL_DIR=${SLUICE_EMAIL_SPOOL_DIR:-$dir/node-$n/spool}

@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -97,13 +98,29 @@ final class BenchDatabase {
     }
   }
 
-  /** Counts the backends with {@code applicationName} every few milliseconds until stopped; answers the maximum. */
+  /**
+   * Counts the backends of one {@code application_name} (or of every name with a prefix) every few milliseconds until
+   * stopped; answers the maximum and keeps every count.
+   */
   static final class BackendSampler implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final CompletableFuture<Integer> max;
+    /** Written by the sampling thread only; read after {@link #stop()} has joined it. */
+    private int[] counts = new int[1024];
+    private int sampled;
 
     BackendSampler(String applicationName) {
       this(applicationName, Duration.ofMillis(2));
+    }
+
+    BackendSampler(String applicationName, Duration every) {
+      this("SELECT count(*) FROM pg_stat_activity WHERE application_name = ?", applicationName, every);
+    }
+
+    /** The backends of every {@code application_name} that starts with {@code prefix} (a cluster's nodes' pools). */
+    static BackendSampler withPrefix(String prefix, Duration every) {
+      return new BackendSampler("SELECT count(*) FROM pg_stat_activity WHERE starts_with(application_name, ?)",
+          prefix, every);
     }
 
     /**
@@ -113,29 +130,33 @@ final class BenchDatabase {
      *
      * @param every the pause between two counts: each count is itself a query the database has to answer
      */
-    BackendSampler(String applicationName, Duration every) {
+    private BackendSampler(String query, String name, Duration every) {
       max = new CompletableFuture<>();
       Thread sampler = new Thread(() -> {
         try {
-          max.complete(sample(applicationName, every));
+          max.complete(sample(query, name, every));
         } catch (RuntimeException e) {
           max.completeExceptionally(e);
         }
-      }, "backend-sampler-" + applicationName);
+      }, "backend-sampler-" + name);
       sampler.setDaemon(true);
       sampler.start();
     }
 
-    private int sample(String applicationName, Duration every) {
+    private int sample(String query, String name, Duration every) {
       int seen = 0;
       try (Connection observer = DriverManager.getConnection(URL, USER, PASSWORD);
-          PreparedStatement count = observer.prepareStatement(
-              "SELECT count(*) FROM pg_stat_activity WHERE application_name = ?")) {
-        count.setString(1, applicationName);
+          PreparedStatement count = observer.prepareStatement(query)) {
+        count.setString(1, name);
         while (running.get()) {
           try (ResultSet row = count.executeQuery()) {
             row.next();
-            seen = Math.max(seen, row.getInt(1));
+            int now = row.getInt(1);
+            seen = Math.max(seen, now);
+            if (sampled == counts.length) {
+              counts = Arrays.copyOf(counts, 2 * sampled);
+            }
+            counts[sampled++] = now;
           }
           Thread.sleep(every.toMillis());
         }
@@ -150,6 +171,14 @@ final class BenchDatabase {
     int stop() {
       running.set(false);
       return max.join();
+    }
+
+    /** Every count, in order; only after {@link #stop()}. */
+    int[] counts() {
+      if (!max.isDone()) {
+        throw new IllegalStateException("still sampling");
+      }
+      return Arrays.copyOf(counts, sampled);
     }
 
     @Override

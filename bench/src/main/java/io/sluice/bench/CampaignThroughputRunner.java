@@ -1,13 +1,8 @@
 package io.sluice.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.google.i18n.phonenumbers.PhoneNumberUtil;
-import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import io.sluice.orchestrator.Sluice;
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -31,8 +26,6 @@ public final class CampaignThroughputRunner {
   private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
   private static final String DB_APP = "sluice-db-bench-" + RUN;
   private static final String JOURNAL_APP = "sluice-journal-bench-" + RUN;
-  /** One call per lead: every lead is final after its first outcome, so the run measures calls, not retry delays. */
-  private static final String ONE_ATTEMPT = "\"X\":{\"maxAttempts\":1,\"delay\":\"PT1S\"}";
 
   private CampaignThroughputRunner() {}
 
@@ -70,13 +63,9 @@ public final class CampaignThroughputRunner {
   private static void run(Sluice sluice, int leads, int slots) throws Exception {
     BenchApi api = new BenchApi(sluice.httpAddress().getPort());
     String key = api.workspaceKey(BenchService.ADMIN_KEY, "bench-" + RUN);
-    String campaign = "{\"name\":\"bench\",\"owner\":{\"userId\":\"bench\",\"email\":\"bench@example.com\"},"
-        + "\"windows\":[{\"days\":[\"MON\",\"TUE\",\"WED\",\"THU\",\"FRI\",\"SAT\",\"SUN\"],\"start\":\"00:00\","
-        + "\"end\":\"23:59\"}],\"maxConcurrentCalls\":" + slots + ",\"hotThreshold\":70,\"retryPolicy\":{"
-        + ONE_ATTEMPT.replace("X", "NO_ANSWER") + "," + ONE_ATTEMPT.replace("X", "BUSY") + ","
-        + ONE_ATTEMPT.replace("X", "VOICEMAIL") + "," + ONE_ATTEMPT.replace("X", "FAILED") + "}}";
+    String campaign = BenchCampaigns.json("bench", slots);
     long importStart = System.nanoTime();
-    JsonNode created = multipart(api, key, campaign, csv(leads));
+    JsonNode created = BenchCampaigns.create(api, key, campaign, BenchCampaigns.csv(leads, 0));
     double importSeconds = (System.nanoTime() - importStart) / 1e9;
     String id = created.path("campaignId").asText();
     System.out.printf("campaign %s: %d leads imported in %.1f s%n", id, created.path("leadCount").asLong(),
@@ -137,23 +126,6 @@ public final class CampaignThroughputRunner {
     }
   }
 
-  /** {@code name,phone} rows of distinct valid US numbers. */
-  private static String csv(int leads) {
-    PhoneNumberUtil phones = PhoneNumberUtil.getInstance();
-    StringBuilder csv = new StringBuilder("name,phone\n");
-    long national = 2_012_000_000L;
-    int written = 0;
-    while (written < leads) {
-      PhoneNumber number = new PhoneNumber().setCountryCode(1).setNationalNumber(national++);
-      if (phones.isValidNumber(number)) {
-        csv.append("Lead ").append(written).append(',')
-            .append(phones.format(number, PhoneNumberUtil.PhoneNumberFormat.E164)).append('\n');
-        written++;
-      }
-    }
-    return csv.toString();
-  }
-
   private static long journalEvents(String campaignId) throws Exception {
     try (Connection observer = DriverManager.getConnection(BenchDatabase.URL, BenchDatabase.USER,
             BenchDatabase.PASSWORD);
@@ -165,20 +137,5 @@ public final class CampaignThroughputRunner {
         return row.getLong(1);
       }
     }
-  }
-
-  /** Creates the campaign as one multipart upload: its JSON part and the leads as a CSV part. */
-  private static JsonNode multipart(BenchApi api, String bearer, String campaign, String leads)
-      throws IOException, InterruptedException {
-    String boundary = "sluice-bench-" + RUN;
-    String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"campaign\"\r\n"
-        + "Content-Type: application/json\r\n\r\n" + campaign + "\r\n--" + boundary + "\r\n"
-        + "Content-Disposition: form-data; name=\"leads\"; filename=\"leads.csv\"\r\nContent-Type: text/csv\r\n\r\n"
-        + leads + "\r\n--" + boundary + "--\r\n";
-    HttpRequest request = HttpRequest.newBuilder(api.base().resolve("/v1/campaigns")).timeout(Duration.ofMinutes(5))
-        .header("Authorization", "Bearer " + bearer)
-        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-        .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
-    return api.send(request, "POST /v1/campaigns (multipart)", 201);
   }
 }

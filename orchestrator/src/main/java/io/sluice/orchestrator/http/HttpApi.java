@@ -241,6 +241,15 @@ public final class HttpApi {
             return extractUnmatchedPath(path -> json(problem.status(), new ProblemBody(problem.status().intValue(),
                 problem.getMessage(), path, problem.errors())));
           }
+          if (failure instanceof TimeoutException) {
+            // An entity or actor the request asked did not answer in time: in a cluster most often one whose node
+            // crashed and whose shard has not started elsewhere yet. Retrying is the client's remedy, not a bug.
+            return extractUnmatchedPath(path -> {
+              log.warn("HTTP {} unavailable: {}", path, failure.getMessage());
+              return json(StatusCodes.SERVICE_UNAVAILABLE, new ErrorBody(503, "a part of the service did not answer"
+                  + " in time (after a node's crash, until its entities have moved); retry the request", path));
+            });
+          }
           return extractUnmatchedPath(path -> {
             log.error("HTTP {} failed", path, failure);
             return json(StatusCodes.INTERNAL_SERVER_ERROR, new ErrorBody(500, "internal error", path));

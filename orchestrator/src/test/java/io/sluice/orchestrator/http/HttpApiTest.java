@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
@@ -174,6 +175,19 @@ class HttpApiTest {
     assertEquals("DOWN", health.get("status").asText());
     assertFalse(health.get("ready").asBoolean());
     assertEquals("pool supervisor pool-silent-health did not answer within 300 ms", health.get("problem").asText());
+  }
+
+  @Test
+  void anActorThatDidNotAnswerInTimeAnswers503WithAJsonBody() throws Exception {
+    ActorRef<PermitCommand> supervisor = answering(testKit, "pool-answering-budget");
+    HttpResponse<String> response = get(testKit, supervisor, api -> api.withClusterBudget(() ->
+        CompletableFuture.failedFuture(new akka.pattern.AskTimeoutException("Ask timed out on [EntityRef(x)]"))),
+        "/v1/pools");
+    assertEquals(503, response.statusCode(), response.body());
+    JsonNode body = jsonBody(response);
+    assertEquals(503, body.get("status").asInt());
+    assertTrue(body.get("error").asText().contains("retry the request"), body.toString());
+    assertEquals("/v1/pools", body.get("path").asText());
   }
 
   @Test
