@@ -174,7 +174,7 @@ public final class Sluice {
       ActorRef<PermitCommand> supervisor = supervisorRef.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       Optional<ClusterBudget> budgetShare = clusterBudget.enabled()
           ? Optional.of(ClusterBudget.start(system, clusterBudget, settings.budget().maxConnections(),
-              settings.journalPool().maxSize(), settings.dbPool().maxSize(), supervisor, pool))
+              settings.dbPool().maxSize(), supervisor, pool, journalPool))
           : Optional.empty();
       Database database = new Database(supervisor, pool,
           system.dispatchers().lookup(DispatcherSelector.fromConfig("sluice.jdbc-dispatcher")), system,

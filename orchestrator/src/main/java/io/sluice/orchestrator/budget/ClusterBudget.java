@@ -8,6 +8,7 @@ import akka.actor.typed.javadsl.AskPattern;
 import akka.cluster.typed.Cluster;
 import io.sluice.config.ClusterBudgetSettings;
 import io.sluice.persistence.GovernedPool;
+import io.sluice.persistence.journal.JournalPool;
 import io.sluice.protocols.budget.BudgetCommand;
 import io.sluice.protocols.permit.PermitCommand;
 import java.time.Duration;
@@ -15,7 +16,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * This node's part in the cluster's connection budget, as the service starts it: the coordinator singleton (or its
- * proxy) and the node's {@link NodeBudget} agent over the {@code db} pool and its supervisor.
+ * proxy) and the node's {@link NodeBudget} agent over the {@code db} pool and its supervisor, and over the journal
+ * pool (counted as fixed, suspended while the node is on the minority side of a partition).
  */
 public final class ClusterBudget {
   /** The reason a refused node gives coordinated shutdown. */
@@ -48,15 +50,16 @@ public final class ClusterBudget {
    * Starts the coordinator (or its proxy) and this node's agent; the node must be a member already.
    *
    * @param budget {@code sluice.database.max-connections}, the whole cluster's
-   * @param fixed the node's connections outside its share (its journal pool)
    * @param maxShare the {@code db} pool's configured size
+   * @param journalPool the node's connections outside its share: its size counts as fixed
    */
-  public static ClusterBudget start(ActorSystem<?> system, ClusterBudgetSettings settings, int budget, int fixed,
-      int maxShare, ActorRef<PermitCommand> supervisor, GovernedPool pool) {
+  public static ClusterBudget start(ActorSystem<?> system, ClusterBudgetSettings settings, int budget, int maxShare,
+      ActorRef<PermitCommand> supervisor, GovernedPool pool, JournalPool journalPool) {
     String node = NodeIds.of(Cluster.get(system).selfMember().uniqueAddress());
     ActorRef<BudgetCommand> coordinator = BudgetCoordinator.init(system, settings, budget);
-    system.systemActorOf(NodeBudget.create(settings, new NodeBudget.Terms(node, budget, fixed, maxShare), coordinator,
-            supervisor, pool, () -> CoordinatedShutdown.get(system).runAll(REFUSED)),
+    NodeBudget.Terms terms = new NodeBudget.Terms(node, budget, journalPool.maxSize(), maxShare);
+    system.systemActorOf(NodeBudget.create(settings, terms, coordinator, supervisor, pool, journalPool,
+            () -> CoordinatedShutdown.get(system).runAll(REFUSED)),
         "node-budget", Props.empty());
     return new ClusterBudget(system, coordinator, node);
   }

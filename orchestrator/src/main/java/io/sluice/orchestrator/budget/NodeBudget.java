@@ -2,6 +2,7 @@ package io.sluice.orchestrator.budget;
 
 import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
@@ -10,12 +11,14 @@ import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
 import io.sluice.config.ClusterBudgetSettings;
 import io.sluice.persistence.GovernedPool;
+import io.sluice.persistence.journal.JournalPool;
 import io.sluice.protocols.budget.BudgetCommand;
 import io.sluice.protocols.budget.NodeBudgetCommand;
 import io.sluice.protocols.permit.GetPoolStats;
 import io.sluice.protocols.permit.PermitCommand;
 import io.sluice.protocols.permit.PoolStats;
 import io.sluice.protocols.permit.Resized;
+import java.util.function.Function;
 
 /**
  * A node's agent of the cluster's connection budget: it registers the node's {@code db} pool with the
@@ -29,11 +32,15 @@ import io.sluice.protocols.permit.Resized;
  * or this node is cut off), the node falls back to {@code budget / nodes} (rounded down, the node count it last
  * heard) minus its journal pool — only ever shrinking — and registers again until a coordinator answers; a new
  * coordinator learns from the registration what the node holds. A node that reaches no more than half of the
- * cluster's members is on the minority side of a partition, which the majority will down and whose share it will give
- * away: it closes its pool (size 0: nothing granted, every connection handed back closed) at its next report tick,
- * ignoring shares meanwhile, so that it holds nothing by the time its share is re-lent; once it reaches a majority
- * again it registers and takes the share it is given. A refused registration (another budget, or no room
- * for one more node) is logged and shuts the node down: it cannot run inside the cluster's budget.
+ * cluster's members is on the minority side of a partition, which the majority will down and whose share (and
+ * journal pool) it will give away: at its next report tick it closes its {@code db} pool (size 0: nothing granted,
+ * every connection handed back closed) and suspends its journal pool (idle connections closed at once, borrowed ones
+ * when handed back, every borrow refused, so its entities can neither persist nor recover), ignoring shares
+ * meanwhile, so that it holds nothing by the time its share is re-lent; once it reaches a majority again as an Up
+ * member it resumes its journal pool, registers and takes the share it is given. A node that is down, leaving or
+ * removed never does: its own view of the cluster empties as it shuts down, which is no majority regained. A refused
+ * registration (another budget, or no room for one more node) is logged and shuts the node down: it cannot run inside
+ * the cluster's budget.
  *
  * <p>Silence is counted in report ticks, not read from a clock, so tests drive it with Akka's manual time.
  */
@@ -44,6 +51,16 @@ public final class NodeBudget extends AbstractBehavior<NodeBudgetCommand> {
   private enum Tick implements NodeBudgetCommand, NoSerializationVerificationNeeded { REPORT_DUE, SHRINK_CHECK_DUE }
 
   private record StatsRead(PoolStats stats) implements NodeBudgetCommand, NoSerializationVerificationNeeded {}
+
+  /** Where this node stands in its cluster, asked at every report tick. */
+  enum Reach {
+    /** An Up (or WeaklyUp) member that reaches more than half of the members; also a node outside any cluster. */
+    MAJORITY,
+    /** Reaches no more than half of the members it knows (a tie counts as the minority: safer). */
+    MINORITY,
+    /** Down, leaving or removed, and not on a minority side: it will not reach a majority again. */
+    LEAVING
+  }
 
   /**
    * What the node brings to the budget.
@@ -61,7 +78,9 @@ public final class NodeBudget extends AbstractBehavior<NodeBudgetCommand> {
   private final ActorRef<BudgetCommand> coordinator;
   private final ActorRef<PermitCommand> supervisor;
   private final GovernedPool pool;
+  private final JournalPool journalPool;
   private final Runnable shutDown;
+  private final Function<ActorSystem<?>, Reach> reach;
   private final int silentTicksBeforeFallback;
   private final BudgetMetrics metrics = new BudgetMetrics();
 
@@ -76,20 +95,31 @@ public final class NodeBudget extends AbstractBehavior<NodeBudgetCommand> {
   private int lastKnownNodes = 1;
 
   /**
+   * @param pool the {@code db} pool, whose size follows the share
+   * @param journalPool suspended while this node is on the minority side of a partition
    * @param shutDown run when the coordinator refuses the node (coordinated shutdown in the service)
    */
   public static Behavior<NodeBudgetCommand> create(ClusterBudgetSettings settings, Terms terms,
-      ActorRef<BudgetCommand> coordinator, ActorRef<PermitCommand> supervisor, GovernedPool pool, Runnable shutDown) {
+      ActorRef<BudgetCommand> coordinator, ActorRef<PermitCommand> supervisor, GovernedPool pool,
+      JournalPool journalPool, Runnable shutDown) {
+    return create(settings, terms, coordinator, supervisor, pool, journalPool, shutDown, NodeBudget::reach);
+  }
+
+  /** @param reach asked every report tick; the cluster's view in the service, a test's choice in a test */
+  static Behavior<NodeBudgetCommand> create(ClusterBudgetSettings settings, Terms terms,
+      ActorRef<BudgetCommand> coordinator, ActorRef<PermitCommand> supervisor, GovernedPool pool,
+      JournalPool journalPool, Runnable shutDown, Function<ActorSystem<?>, Reach> reach) {
     return Behaviors.setup(context -> {
       context.setLoggerName(NodeBudget.class);
-      return Behaviors.withTimers(timers ->
-          new NodeBudget(context, timers, settings, terms, coordinator, supervisor, pool, shutDown));
+      return Behaviors.withTimers(timers -> new NodeBudget(context, timers, settings, terms, coordinator, supervisor,
+          pool, journalPool, shutDown, reach));
     });
   }
 
   private NodeBudget(ActorContext<NodeBudgetCommand> context, TimerScheduler<NodeBudgetCommand> timers,
       ClusterBudgetSettings settings, Terms terms, ActorRef<BudgetCommand> coordinator,
-      ActorRef<PermitCommand> supervisor, GovernedPool pool, Runnable shutDown) {
+      ActorRef<PermitCommand> supervisor, GovernedPool pool, JournalPool journalPool, Runnable shutDown,
+      Function<ActorSystem<?>, Reach> reach) {
     super(context);
     this.settings = settings;
     this.timers = timers;
@@ -97,7 +127,9 @@ public final class NodeBudget extends AbstractBehavior<NodeBudgetCommand> {
     this.coordinator = coordinator;
     this.supervisor = supervisor;
     this.pool = pool;
+    this.journalPool = journalPool;
     this.shutDown = shutDown;
+    this.reach = reach;
     this.silentTicksBeforeFallback = (int) Math.max(2,
         Math.ceil((double) settings.coordinatorTimeout().toNanos() / settings.reportInterval().toNanos()));
     this.share = pool.maxSize();
@@ -167,14 +199,17 @@ public final class NodeBudget extends AbstractBehavior<NodeBudgetCommand> {
   private Behavior<NodeBudgetCommand> onReportDue() {
     silentTicks++;
     boolean rejoined = false;
-    if (inMinority()) {
+    Reach now = reach.apply(getContext().getSystem());
+    if (now == Reach.MINORITY) {
       if (!isolated) {
         isolate();
       }
-    } else if (isolated) {
+    } else if (isolated && now == Reach.MAJORITY) {
       isolated = false;
       rejoined = true;
-      getContext().getLog().info("this node reaches a majority again; asking for a share: node={}", terms.node());
+      journalPool.resume();
+      getContext().getLog().info("this node reaches a majority again; its journal pool is open again, asking for a"
+          + " share: node={}", terms.node());
     }
     if (rejoined || !assigned || silentTicks >= 2) {
       register();
@@ -237,8 +272,9 @@ public final class NodeBudget extends AbstractBehavior<NodeBudgetCommand> {
   /** On the minority side of a partition: hold nothing until a majority is reachable again. */
   private void isolate() {
     isolated = true;
-    getContext().getLog().warn("this node reaches no more than half of the cluster; its pool is closed until it reaches"
-        + " a majority again: node={} share={}", terms.node(), share);
+    getContext().getLog().warn("this node reaches no more than half of the cluster; its db and journal pools are"
+        + " closed until it reaches a majority again: node={} share={}", terms.node(), share);
+    journalPool.suspend("node " + terms.node() + " reaches no more than half of the cluster's members");
     shrinkLocally(0);
   }
 
@@ -257,17 +293,23 @@ public final class NodeBudget extends AbstractBehavior<NodeBudgetCommand> {
     metrics.share(newShare, onFallback);
   }
 
-  /** Whether this node reaches no more than half of the members it knows (a tie counts as the minority: safer). */
-  private boolean inMinority() {
+  /** Where this node stands in its cluster's own view (see {@link Reach}). */
+  private static Reach reach(ActorSystem<?> system) {
     akka.actor.ExtendedActorSystem classic =
-        (akka.actor.ExtendedActorSystem) akka.actor.typed.javadsl.Adapter.toClassic(getContext().getSystem());
+        (akka.actor.ExtendedActorSystem) akka.actor.typed.javadsl.Adapter.toClassic(system);
     if (!(classic.provider() instanceof akka.cluster.ClusterActorRefProvider)) {
-      return false;
+      return Reach.MAJORITY;
     }
-    akka.cluster.ClusterEvent.CurrentClusterState state = akka.cluster.Cluster.get(classic).state();
+    akka.cluster.Cluster cluster = akka.cluster.Cluster.get(classic);
+    akka.cluster.ClusterEvent.CurrentClusterState state = cluster.state();
     int members = state.members().size();
     int unreachable = state.getUnreachable().size();
-    return members > 1 && (members - unreachable) * 2 <= members;
+    if (members > 1 && (members - unreachable) * 2 <= members) {
+      return Reach.MINORITY;
+    }
+    akka.cluster.MemberStatus self = cluster.selfMember().status();
+    return self == akka.cluster.MemberStatus.up() || self == akka.cluster.MemberStatus.weaklyUp()
+        ? Reach.MAJORITY : Reach.LEAVING;
   }
 
   /** Checks now, and every {@code shrink-check-interval}, whether the pool is within the share it shrank to. */

@@ -55,8 +55,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@code /v1/pools} is a JSON array: first one {@link PoolStats} per governed pool (its supervisor's answer), then
  * one {@link JournalPoolStats} per pool outside the permits, today the event journal's ({@code "pool":"journal"}, with
- * {@code physical}, {@code borrowed}, {@code borrows}, {@code idleDrains}, {@code activeTimers}, {@code drained}; no
- * {@code limit}, since nothing grants permits for it), and last, in a cluster sharing one budget, the budget's
+ * {@code physical}, {@code borrowed}, {@code borrows}, {@code idleDrains}, {@code activeTimers}, {@code drained},
+ * {@code suspended}, {@code suspendedReason}, {@code refusedBorrows}; no {@code limit}, since nothing grants permits
+ * for it), and last, in a cluster sharing one budget, the budget's
  * entry (see {@link #withClusterBudget}).
  */
 public final class HttpApi {

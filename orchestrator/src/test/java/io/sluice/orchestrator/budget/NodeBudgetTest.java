@@ -1,7 +1,9 @@
 package io.sluice.orchestrator.budget;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
@@ -11,16 +13,19 @@ import akka.actor.typed.ActorRef;
 import com.typesafe.config.ConfigFactory;
 import io.sluice.config.ClusterBudgetSettings;
 import io.sluice.config.DatabaseSettings;
+import io.sluice.config.JournalPoolSettings;
 import io.sluice.config.LimitSettings;
 import io.sluice.config.PoolSettings;
 import io.sluice.orchestrator.pool.PoolSupervisor;
 import io.sluice.persistence.HikariGovernedPool;
+import io.sluice.persistence.journal.JournalPool;
 import io.sluice.protocols.budget.BudgetCommand;
 import io.sluice.protocols.budget.NodeBudgetCommand;
 import io.sluice.protocols.permit.PermitCommand;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,7 +33,11 @@ import org.junit.jupiter.api.Test;
 /**
  * A node's budget agent in virtual time, against a coordinator played by a probe and a real pool (H2 in memory) under
  * a real supervisor: it registers, applies and confirms shares, reports its demand, falls back when the coordinator is
- * silent (only ever shrinking), registers again with what it holds, and shuts the node down when refused.
+ * silent (only ever shrinking), registers again with what it holds, and shuts the node down when refused. Where the
+ * node stands in its cluster is the test's to say: on the minority side the agent closes its {@code db} pool and
+ * suspends its journal pool (a real one, H2 too; what a suspended pool does is JournalPoolTest's), keeps both closed
+ * while the node is leaving (as a downed node's view of the cluster empties), and opens both again once it reaches a
+ * majority.
  */
 class NodeBudgetTest {
   private static final String NODE = "akka://sluice@127.0.0.1:25520#42";
@@ -38,6 +47,8 @@ class NodeBudgetTest {
   private ActorTestKit kit;
   private ManualTime time;
   private HikariGovernedPool pool;
+  private JournalPool journalPool;
+  private final AtomicReference<NodeBudget.Reach> reach = new AtomicReference<>(NodeBudget.Reach.MAJORITY);
   private TestProbe<BudgetCommand> coordinator;
   private ActorRef<NodeBudgetCommand> agent;
   private final AtomicBoolean shutDown = new AtomicBoolean();
@@ -52,17 +63,21 @@ class NodeBudgetTest {
     pool = HikariGovernedPool.open(new DatabaseSettings("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
         "sa", "", 20, false), settings);
     ClusterBudget.holdMinimum(pool, SETTINGS);
+    journalPool = JournalPool.open(new DatabaseSettings("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
+        "sa", "", 20, false), new JournalPoolSettings("journal", "sluice-journal-test", 1, Duration.ofSeconds(30),
+        Duration.ofSeconds(5)));
     ActorRef<PermitCommand> supervisor = kit.spawn(PoolSupervisor.create(settings, pool, LimitSettings.fixed(10),
         System::nanoTime));
     coordinator = kit.createTestProbe();
     agent = kit.spawn(NodeBudget.create(SETTINGS, new NodeBudget.Terms(NODE, 12, 1, 10), coordinator.getRef(),
-        supervisor, pool, () -> shutDown.set(true)));
+        supervisor, pool, journalPool, () -> shutDown.set(true), system -> reach.get()));
   }
 
   @AfterEach
   void stop() {
     kit.shutdownTestKit();
     pool.close();
+    journalPool.close();
   }
 
   private <T extends BudgetCommand> T expect(Class<T> type) {
@@ -149,6 +164,45 @@ class NodeBudgetTest {
   }
 
   @Test
+  void onTheMinoritySideItClosesBothPoolsAndOpensThemAgainOnceItReachesAMajority() {
+    expect(BudgetCommand.Register.class);
+    agent.tell(new NodeBudgetCommand.ShareAssigned(1, 6, 2));
+    expect(BudgetCommand.ShareApplied.class);
+    assertFalse(journalPool.stats().suspended());
+
+    reach.set(NodeBudget.Reach.MINORITY);
+    time.timePasses(SETTINGS.reportInterval());
+    awaitPoolSize(0);
+    assertTrue(journalPool.stats().suspended(), "suspended at the same tick as the db pool closes");
+    assertEquals("node " + NODE + " reaches no more than half of the cluster's members",
+        journalPool.stats().suspendedReason());
+    // Isolated: a share is ignored and no demand is reported.
+    drain();
+    agent.tell(new NodeBudgetCommand.ShareAssigned(2, 6, 2));
+    time.timePasses(SETTINGS.reportInterval());
+    coordinator.expectNoMessage(Duration.ofMillis(300));
+    assertEquals(0, pool.maxSize());
+    assertTrue(journalPool.stats().suspended());
+
+    // Downed: its view of the cluster empties as it shuts down, which is no majority regained.
+    reach.set(NodeBudget.Reach.LEAVING);
+    time.timePasses(SETTINGS.reportInterval());
+    drain();
+    assertTrue(journalPool.stats().suspended(), "a leaving node never opens its journal pool again");
+    assertEquals(0, pool.maxSize());
+
+    reach.set(NodeBudget.Reach.MAJORITY);
+    time.timePasses(SETTINGS.reportInterval());
+    BudgetCommand.Register again = fishRegister();
+    assertEquals(0, again.applied(), "it holds nothing");
+    assertFalse(journalPool.stats().suspended(), "the journal pool is open again once a majority is reachable");
+    assertNull(journalPool.stats().suspendedReason());
+    agent.tell(new NodeBudgetCommand.ShareAssigned(3, 5, 2));
+    assertEquals(new BudgetCommand.ShareApplied(NODE, 3, 5), fishApplied());
+    awaitPoolSize(5);
+  }
+
+  @Test
   void aRefusedNodeShutsDown() {
     expect(BudgetCommand.Register.class);
     agent.tell(new NodeBudgetCommand.Refused("node x has sluice.database.max-connections 13 but the cluster's budget"
@@ -175,6 +229,16 @@ class NodeBudgetTest {
       Thread.onSpinWait();
     }
     assertEquals(size, pool.maxSize());
+  }
+
+  private BudgetCommand.Register fishRegister() {
+    for (int i = 0; i < 10; i++) {
+      BudgetCommand message = coordinator.receiveMessage(Duration.ofSeconds(3));
+      if (message instanceof BudgetCommand.Register register) {
+        return register;
+      }
+    }
+    throw new AssertionError("no Register");
   }
 
   private BudgetCommand.ShareApplied fishApplied() {

@@ -1,6 +1,7 @@
 package io.sluice.orchestrator.journal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.typed.ActorSystem;
@@ -18,13 +19,16 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * A sharded event-sourced entity on the real PostgreSQL, through the journal pool Sluice owns: its events survive the
- * actor system, and once it is idle the pool holds no connection and nothing borrows one.
+ * actor system, and once it is idle the pool holds no connection and nothing borrows one. While the pool is suspended
+ * (a node on the minority side of a partition) a persist fails and the entity stops, as Akka Persistence does by
+ * default; once the pool is resumed, the next message starts it again from the journal.
  *
  * <p>The idle timeout is 2 s here. The drain is Sluice's own one-shot timer, so it may be shorter than the 10 s
  * HikariCP accepts for its own idle eviction (which stays at 10 s as a backstop); 2 s keeps the test short while
@@ -110,6 +114,29 @@ class JournalOnPostgresTest {
     assertEquals(borrowsWhenIdle, pool.borrows(), "an entity in memory answers without the journal");
     assertEquals(6, TestCounter.add(system(), id, 1));
     assertTrue(pool.borrows() > borrowsWhenIdle, "a persist borrows again, so the count above could have moved");
+  }
+
+  @Test
+  void aPersistWhileThePoolIsSuspendedStopsTheEntityAndTheNextMessageStartsItAgainOnceResumed() throws Exception {
+    JournalPool pool = journal.journalPool();
+    String id = newEntityId();
+    assertEquals(2, TestCounter.add(system(), id, 2));
+
+    pool.suspend("a test partition");
+    try {
+      long refusedBefore = pool.stats().refusedBorrows();
+      assertThrows(ExecutionException.class, () -> TestCounter.add(system(), id, 3, Duration.ofSeconds(1)),
+          "no answer: the persist failed");
+      assertTrue(pool.stats().refusedBorrows() > refusedBefore, "the write was refused by the suspended pool");
+    } finally {
+      pool.resume();
+    }
+
+    long borrowsBefore = pool.borrows();
+    assertEquals(2, TestCounter.total(system(), id), "the failed event was never written");
+    assertTrue(pool.borrows() > borrowsBefore, "the entity had stopped: its answer took a recovery from the journal");
+    assertEquals(3, TestCounter.add(system(), id, 1));
+    assertEquals(2, journalRows("TestCounter|" + id));
   }
 
   private static int journalRows(String persistenceId) throws SQLException {

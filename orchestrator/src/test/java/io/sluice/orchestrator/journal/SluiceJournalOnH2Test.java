@@ -1,6 +1,7 @@
 package io.sluice.orchestrator.journal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -51,6 +52,9 @@ class SluiceJournalOnH2Test {
       assertEquals(4, journal.get("physical").get("maxSize").asInt());
       assertTrue(journal.get("borrows").asLong() >= 2, journal.toString());
       assertEquals(0, journal.get("borrowed").asInt());
+      assertFalse(journal.get("suspended").asBoolean(), "a node alone is never on a minority side");
+      assertTrue(journal.get("suspendedReason").isNull(), journal.toString());
+      assertEquals(0, journal.get("refusedBorrows").asLong());
     } finally {
       first.stop().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }

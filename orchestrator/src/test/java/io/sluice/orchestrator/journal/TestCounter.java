@@ -2,6 +2,7 @@ package io.sluice.orchestrator.journal;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Behavior;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.Entity;
 import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -44,15 +45,25 @@ public final class TestCounter extends EventSourcedBehavior<TestCounter.Command,
     super(PersistenceId.of(KEY.name(), entityId));
   }
 
+  /** The entity outside sharding, for a test that spawns it itself. */
+  public static Behavior<Command> create(String entityId) {
+    return new TestCounter(entityId);
+  }
+
   /** Registers the entity type with the system's sharding (once per system). */
   public static void init(ActorSystem<?> system) {
     ClusterSharding.get(system).init(Entity.of(KEY, context -> new TestCounter(context.getEntityId())));
   }
 
   public static int add(ActorSystem<?> system, String entityId, int delta) throws Exception {
+    return add(system, entityId, delta, ASK_TIMEOUT);
+  }
+
+  /** @throws java.util.concurrent.ExecutionException if no answer came within {@code timeout} */
+  public static int add(ActorSystem<?> system, String entityId, int delta, Duration timeout) throws Exception {
     return ClusterSharding.get(system).entityRefFor(KEY, entityId)
-        .<Integer>ask(replyTo -> new Add(delta, replyTo), ASK_TIMEOUT)
-        .toCompletableFuture().get(ASK_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
+        .<Integer>ask(replyTo -> new Add(delta, replyTo), timeout)
+        .toCompletableFuture().get(timeout.toSeconds() + 5, TimeUnit.SECONDS);
   }
 
   public static int total(ActorSystem<?> system, String entityId) throws Exception {

@@ -8,6 +8,7 @@ import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -25,6 +26,12 @@ import javax.sql.DataSource;
  *
  * <p>A connection counts as returned on its first {@code close()} or {@code abort()}; later calls are passed on to
  * HikariCP but not counted again.
+ *
+ * <p><b>Suspended</b> (a node cut off from its cluster's budget), the pool's door is closed, as a governed pool's is at
+ * size 0: every idle connection is closed at once, a connection handed back is closed rather than kept (evicted from
+ * HikariCP right after its return), and a borrow fails at once with the reason instead of waiting for HikariCP's
+ * connection timeout. A borrow already under way when the door closes is a borrowed connection like the others: used,
+ * then closed when handed back. No drain is armed meanwhile: there is nothing left to drain.
  */
 final class DrainingDataSource implements DataSource {
   static final String IDLE_DRAIN_TIMER = "idle-drain";
@@ -41,6 +48,9 @@ final class DrainingDataSource implements DataSource {
   private long generation;
   private ScheduledFuture<?> armed;
   private boolean closed;
+  /** Why the pool is suspended; null while it is open. */
+  private String suspendedFor;
+  private long refusedBorrows;
 
   DrainingDataSource(String name, HikariDataSource pool, Duration idleTimeout) {
     this.name = name;
@@ -76,7 +86,11 @@ final class DrainingDataSource implements DataSource {
     throw new SQLFeatureNotSupportedException("the " + name + " pool has its own credentials");
   }
 
-  private synchronized void borrowing() {
+  private synchronized void borrowing() throws SQLException {
+    if (suspendedFor != null) {
+      refusedBorrows++;
+      throw suspended();
+    }
     borrowed++;
     borrows++;
     generation++;
@@ -86,9 +100,23 @@ final class DrainingDataSource implements DataSource {
     }
   }
 
+  private SQLException suspended() {
+    return new SQLTransientConnectionException("the " + name + " pool is suspended: " + suspendedFor);
+  }
+
+  /** A borrowed connection came back (its close or abort has run): while suspended it is closed, not kept. */
+  private synchronized void handedBack(Connection connection) {
+    if (suspendedFor != null) {
+      // Its close put it back among HikariCP's idle connections: this closes it, on HikariCP's closer thread. Decided
+      // under the lock suspend() takes, so a connection handed back just before is closed by suspend() instead.
+      pool.evictConnection(connection);
+    }
+    returned();
+  }
+
   private synchronized void returned() {
     borrowed--;
-    if (borrowed == 0 && !closed) {
+    if (borrowed == 0 && !closed && suspendedFor == null) {
       long drain = ++generation;
       armed = timer.schedule(() -> drainIfStillIdle(drain), idleTimeoutNanos, TimeUnit.NANOSECONDS);
     }
@@ -103,6 +131,40 @@ final class DrainingDataSource implements DataSource {
     drains++;
     // Closes idle connections on HikariCP's own closer thread: quick, no network I/O under this lock.
     pool.getHikariPoolMXBean().softEvictConnections();
+  }
+
+  /**
+   * Closes the door (see the class comment): idle connections are closed now, borrowed ones as they are handed back.
+   * Suspending a suspended pool only changes the reason.
+   *
+   * @return false if it was suspended already
+   */
+  synchronized boolean suspend(String reason) {
+    boolean wasOpen = suspendedFor == null;
+    suspendedFor = reason;
+    drainNow();
+    return wasOpen;
+  }
+
+  /**
+   * Opens the door again; connections are opened on demand, as after a drain.
+   *
+   * @return false if it was not suspended
+   */
+  synchronized boolean resume() {
+    boolean wasSuspended = suspendedFor != null;
+    suspendedFor = null;
+    return wasSuspended;
+  }
+
+  /** Why the pool is suspended; null while it is open. */
+  synchronized String suspendedFor() {
+    return suspendedFor;
+  }
+
+  /** Borrows refused because the pool was suspended, since it opened. */
+  synchronized long refusedBorrows() {
+    return refusedBorrows;
   }
 
   /** Closes every idle connection now and disarms the drain, as after an idle timeout (used once the pool opened). */
@@ -146,7 +208,7 @@ final class DrainingDataSource implements DataSource {
               yield invoke(connection, method, args);
             } finally {
               if (returned.compareAndSet(false, true)) {
-                returned();
+                handedBack(connection);
               }
             }
           }

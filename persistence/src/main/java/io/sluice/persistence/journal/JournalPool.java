@@ -29,6 +29,12 @@ import org.slf4j.LoggerFactory;
  * the first {@code eventsByTag} or {@code currentEventsByTag} starts the read journal's sequence actor, which polls
  * {@code event_journal} every second for the life of the actor system, and a projection polls on its own; either
  * would keep a connection open forever. Read-side tables are written by the entities themselves, through permits.
+ *
+ * <p><b>It can be suspended.</b> A node on the minority side of a partition ({@code NodeBudget} in the orchestrator)
+ * closes it with {@link #suspend} until it reaches a majority again ({@link #resume}): its idle connections close at
+ * once, borrowed ones as they are handed back, and every borrow fails at once with the reason, so the journal's
+ * writes, replays and snapshots fail (an entity whose persist or recovery fails stops, as Akka Persistence does by
+ * default). {@link #stats()} shows it.
  */
 public final class JournalPool implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(JournalPool.class);
@@ -104,8 +110,28 @@ public final class JournalPool implements AutoCloseable {
     PoolStats.Physical physical = physical();
     int borrowed = dataSource.borrowed();
     List<String> timers = dataSource.drainArmed() ? List.of(DrainingDataSource.IDLE_DRAIN_TIMER) : List.of();
+    String suspendedFor = dataSource.suspendedFor();
     return new JournalPoolStats(name, physical, borrowed, dataSource.borrows(), dataSource.drains(), timers,
-        borrowed == 0 && physical.total() == 0 && timers.isEmpty());
+        borrowed == 0 && physical.total() == 0 && timers.isEmpty(), suspendedFor != null, suspendedFor,
+        dataSource.refusedBorrows());
+  }
+
+  /**
+   * Closes the pool's door until {@link #resume}: every idle connection is closed now, every borrowed one when it is
+   * handed back, and every borrow fails at once with an {@link java.sql.SQLTransientConnectionException} naming
+   * {@code reason}. Suspending a suspended pool only changes the reason.
+   */
+  public void suspend(String reason) {
+    if (dataSource.suspend(reason)) {
+      log.warn("journal pool suspended: pool={} borrowed={} reason={}", name, dataSource.borrowed(), reason);
+    }
+  }
+
+  /** Opens the door again: borrows succeed, connections open on demand. Does nothing if the pool is not suspended. */
+  public void resume() {
+    if (dataSource.resume()) {
+      log.info("journal pool resumed: pool={} refused-borrows={}", name, dataSource.refusedBorrows());
+    }
   }
 
   /** What the journal plugin borrows from; persistence-internal, so that no other code can reach a connection. */

@@ -2,6 +2,7 @@ package io.sluice.persistence.journal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +14,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
@@ -23,13 +25,18 @@ import org.junit.jupiter.api.Test;
 /**
  * The journal pool on the real PostgreSQL, borrowed the way Slick borrows (getConnection, close): it counts borrows,
  * arms its drain only after the last return, and drains to zero backends after its idle timeout, which may be shorter
- * than HikariCP's 10 s minimum.
+ * than HikariCP's 10 s minimum. Suspended, it closes its idle connections at once and a borrowed one when it is handed
+ * back, refuses borrows at once with the reason, and works again once resumed.
  */
 class JournalPoolTest {
   private static final Duration IDLE_TIMEOUT = Duration.ofMillis(1500);
+  /** Far above the "at once" a suspended pool refuses a borrow in. */
+  private static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(5);
+  /** Well below the idle timeout: what is closed this soon was closed by the suspension, not by the drain. */
+  private static final Duration AT_ONCE = Duration.ofMillis(1000);
 
   private static JournalPoolSettings settings(String applicationName) {
-    return new JournalPoolSettings("journal", applicationName, 3, IDLE_TIMEOUT, Duration.ofSeconds(5));
+    return new JournalPoolSettings("journal", applicationName, 3, IDLE_TIMEOUT, CONNECTION_TIMEOUT);
   }
 
   private static String uniqueName() {
@@ -137,5 +144,65 @@ class JournalPoolTest {
     }
     assertThrows(RuntimeException.class, () -> JournalPool.open(nobodyListens, settings(uniqueName())),
         "the pool fails fast when the database cannot be reached");
+  }
+
+  @Test
+  void suspendedItClosesIdleConnectionsAtOnceABorrowedOneWhenHandedBackAndRefusesBorrowsUntilResumed()
+      throws Exception {
+    String applicationName = uniqueName();
+    try (JournalPool pool = JournalPool.open(TestPostgres.database(false), settings(applicationName))) {
+      Connection idle = pool.dataSource().getConnection();
+      Connection inUse = pool.dataSource().getConnection();
+      select1(idle);
+      select1(inUse);
+      idle.close();
+      assertEquals(2, backends(applicationName), "one idle, one borrowed");
+
+      pool.suspend("node n1 reaches no more than half of the cluster's members");
+      awaitBackends(applicationName, 1, AT_ONCE);
+      assertEquals(1, pool.physical().total(), "the idle connection is closed, the borrowed one is not taken away");
+      JournalPoolStats suspended = pool.stats();
+      assertTrue(suspended.suspended());
+      assertEquals("node n1 reaches no more than half of the cluster's members", suspended.suspendedReason());
+      assertEquals(1, suspended.borrowed());
+
+      long askedAt = System.nanoTime();
+      SQLTransientConnectionException refused = assertThrows(SQLTransientConnectionException.class,
+          () -> pool.dataSource().getConnection());
+      assertTrue(System.nanoTime() - askedAt < AT_ONCE.toNanos(), "refused at once, not after the connection timeout");
+      assertTrue(refused.getMessage().contains("suspended: node n1 reaches no more than half"), refused.getMessage());
+      select1(inUse); // work in flight finishes on its connection
+
+      inUse.close();
+      awaitBackends(applicationName, 0, AT_ONCE);
+      JournalPoolStats empty = pool.stats();
+      assertEquals(0, empty.physical().total(), "the handed-back connection was closed, not kept");
+      assertEquals(0, empty.borrowed());
+      assertEquals(1, empty.refusedBorrows());
+      assertEquals(2, empty.borrows(), "a refused borrow is not a borrow");
+      assertEquals(List.of(), empty.activeTimers(), "nothing to drain while suspended");
+      assertTrue(empty.drained(), empty.toString());
+
+      pool.resume();
+      Connection again = pool.dataSource().getConnection();
+      select1(again);
+      assertEquals(1, backends(applicationName));
+      again.close();
+      JournalPoolStats resumed = pool.stats();
+      assertFalse(resumed.suspended());
+      assertNull(resumed.suspendedReason());
+      assertEquals(1, resumed.physical().total(), "once resumed a handed-back connection is kept again");
+      assertEquals(List.of("idle-drain"), resumed.activeTimers(), "and the drain is armed again");
+    }
+  }
+
+  private static void awaitBackends(String applicationName, int count, Duration within) throws InterruptedException {
+    awaitTrue(count + " backend(s) left", within, () -> {
+      try {
+        return backends(applicationName) == count;
+      } catch (SQLException e) {
+        throw new IllegalStateException(e);
+      }
+    });
   }
 }

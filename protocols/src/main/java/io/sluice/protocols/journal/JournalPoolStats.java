@@ -15,6 +15,10 @@ import java.util.List;
  * @param activeTimers {@code idle-drain} while the drain is armed (the last connection came back and the idle timeout
  *     has not passed yet); empty otherwise, in particular while the pool is drained
  * @param drained true while nothing is borrowed, no connection is open and no timer is armed
+ * @param suspended true while the pool's door is closed (this node is on the minority side of a partition): no
+ *     connection is kept and every borrow fails at once
+ * @param suspendedReason why it is suspended; null while it is not
+ * @param refusedBorrows borrows refused because the pool was suspended, since it opened
  */
 public record JournalPoolStats(
     String pool,
@@ -23,4 +27,7 @@ public record JournalPoolStats(
     long borrows,
     long idleDrains,
     List<String> activeTimers,
-    boolean drained) {}
+    boolean drained,
+    boolean suspended,
+    String suspendedReason,
+    long refusedBorrows) {}
