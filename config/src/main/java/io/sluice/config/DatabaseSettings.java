@@ -12,6 +12,14 @@ public record DatabaseSettings(String url, String user, String password, int max
     return url.startsWith("jdbc:h2:");
   }
 
+  /**
+   * The database the URL points at, with nothing that could be a credential: the URL without its parameters (after
+   * {@code ?} or {@code ;}) and without a {@code user:password@} before the host.
+   */
+  public String location() {
+    return url.split("[;?]", 2)[0].replaceFirst("//[^/@]*@", "//");
+  }
+
   /** Never prints the password. */
   @Override
   public String toString() {

@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import io.sluice.config.BackgroundSettings;
 import io.sluice.config.ClusterBudgetSettings;
+import io.sluice.config.ClusterWideSettings;
 import io.sluice.config.Mode;
 import io.sluice.config.SluiceSettings;
 import io.sluice.config.ScheduleSettings;
@@ -158,7 +159,7 @@ public final class Sluice {
           Behaviors.supervise(PoolSupervisor.create(settings.dbPool(), pool, settings.dbLimit(), System::nanoTime))
               .onFailure(SupervisorStrategy.resume()),
           "pool-" + settings.dbPool().name(), supervisorRef), "sluice", config, settings.cluster(),
-          settings.management(), journalPool);
+          settings.management(), ClusterWideSettings.of(settings, clusterBudget), journalPool);
     } catch (RuntimeException e) {
       pool.close();
       journalPool.close();

@@ -8,6 +8,8 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.testkit.ExplicitlyTriggeredScheduler;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.sluice.config.ClusterBudgetSettings;
+import io.sluice.config.ClusterWideSettings;
 import io.sluice.config.SluiceSettings;
 import io.sluice.orchestrator.cluster.ClusterNode;
 import io.sluice.persistence.Migrations;
@@ -91,7 +93,9 @@ public final class JournalTestKit implements AutoCloseable {
     JournalPool pool = JournalPool.open(settings.database(), settings.journalPool());
     ActorSystem<Void> system;
     try {
-      system = ClusterNode.create(Behaviors.empty(), name, config, settings.cluster(), settings.management(), pool);
+      system = ClusterNode.create(Behaviors.empty(), name, config, settings.cluster(), settings.management(),
+          ClusterWideSettings.of(settings, ClusterBudgetSettings.from(config, settings.dbPool(), settings.cluster())),
+          pool);
     } catch (RuntimeException e) {
       pool.close();
       throw e;

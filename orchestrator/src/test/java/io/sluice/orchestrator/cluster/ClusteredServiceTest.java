@@ -110,7 +110,9 @@ class ClusteredServiceTest {
   void twoServicesFormOneClusterWithOneSchedulerAndTheSurvivorStaysReady() throws Exception {
     String name = "sluice-two-" + UUID.randomUUID().toString().substring(0, 8);
     List<Integer> ports = TestNode.freePorts(4);
-    Config firstConfig = config(name + "-a", ports.get(0), List.of(), ports.get(2));
+    // Every node lists the same seeds, the first one too: a node alone (no seeds) keeps the connection budget to
+    // itself, and refuses a node that would share it.
+    Config firstConfig = config(name + "-a", ports.get(0), List.of(ports.get(0)), ports.get(2));
     // Work earlier tests left in the database would otherwise resume here and hold permits.
     Migrations.run(SluiceSettings.from(firstConfig).database());
     TestDatabase.retireLeftoverWork();

@@ -41,7 +41,8 @@ class DownedServiceExitTest {
   void aDownedServiceProcessExitsWithTheDownedExitCode() throws Exception {
     String name = "sluice-downed-" + UUID.randomUUID().toString().substring(0, 8);
     List<Integer> ports = TestNode.freePorts(3);
-    Config seedConfig = ClusteredServiceTest.config(name, ports.get(0), List.of(), ports.get(1));
+    // Its own seed, as the process's: a node alone (no seeds) would refuse a node that shares the connection budget.
+    Config seedConfig = ClusteredServiceTest.config(name, ports.get(0), List.of(ports.get(0)), ports.get(1));
     Migrations.run(SluiceSettings.from(seedConfig).database());
     TestDatabase.retireLeftoverWork();
     Sluice seed = Sluice.start(seedConfig);

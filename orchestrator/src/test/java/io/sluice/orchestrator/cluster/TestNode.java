@@ -8,6 +8,8 @@ import akka.cluster.MemberStatus;
 import akka.cluster.typed.Cluster;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.sluice.config.ClusterBudgetSettings;
+import io.sluice.config.ClusterWideSettings;
 import io.sluice.config.SluiceSettings;
 import io.sluice.orchestrator.TestDatabase;
 import io.sluice.persistence.journal.JournalPool;
@@ -43,6 +45,11 @@ final class TestNode implements AutoCloseable {
    * round-tripped through its serializer.
    */
   static TestNode create(String overrides) {
+    return create(SYSTEM_NAME, overrides);
+  }
+
+  /** {@link #create(String)} with another actor system name: {@code "sluice"} for a node a service process joins. */
+  static TestNode create(String systemName, String overrides) {
     Config config = ConfigFactory.parseString(overrides)
         .withFallback(ConfigFactory.parseMap(Map.of(
             "sluice.database.url", TestDatabase.URL,
@@ -54,8 +61,9 @@ final class TestNode implements AutoCloseable {
     SluiceSettings settings = SluiceSettings.from(config);
     JournalPool pool = JournalPool.open(settings.database(), settings.journalPool());
     try {
-      return new TestNode(settings, ClusterNode.create(Behaviors.empty(), SYSTEM_NAME, config, settings.cluster(),
-          settings.management(), pool));
+      return new TestNode(settings, ClusterNode.create(Behaviors.empty(), systemName, config, settings.cluster(),
+          settings.management(), ClusterWideSettings.of(settings,
+              ClusterBudgetSettings.from(config, settings.dbPool(), settings.cluster())), pool));
     } catch (RuntimeException e) {
       pool.close();
       throw e;

@@ -35,9 +35,28 @@ public final class ServiceProcess implements AutoCloseable {
    */
   public static ServiceProcess start(Map<String, String> env, Path log, Duration timeout)
       throws IOException, InterruptedException {
+    return start(mainCommand(), env, log, timeout);
+  }
+
+  /**
+   * Starts the service with {@code env} on top of this JVM's environment and returns at once, without waiting for it
+   * to serve HTTP: for a start that is expected to fail ({@link #awaitExit}). {@link #httpPort()} is then -1.
+   */
+  public static ServiceProcess launch(Map<String, String> env, Path log) throws IOException {
+    return new ServiceProcess(processBuilder(mainCommand(), env, log).start(), log, -1);
+  }
+
+  private static List<String> mainCommand() {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return start(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-        "io.sluice.orchestrator.Main"), env, log, timeout);
+    return List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"), "io.sluice.orchestrator.Main");
+  }
+
+  private static ProcessBuilder processBuilder(List<String> command, Map<String, String> env, Path log) {
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    builder.environment().putAll(env);
+    return builder;
   }
 
   /**
@@ -46,11 +65,7 @@ public final class ServiceProcess implements AutoCloseable {
    */
   public static ServiceProcess start(List<String> command, Map<String, String> env, Path log, Duration timeout)
       throws IOException, InterruptedException {
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile());
-    builder.environment().putAll(env);
-    Process process = builder.start();
+    Process process = processBuilder(command, env, log).start();
     Instant deadline = Instant.now().plus(timeout);
     while (Instant.now().isBefore(deadline)) {
       if (!process.isAlive()) {
