@@ -1,7 +1,6 @@
 package io.sluice.orchestrator.campaign;
 
 import akka.actor.NoSerializationVerificationNeeded;
-import akka.actor.typed.ActorRef;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.persistence.typed.javadsl.EffectFactories;
 import akka.persistence.typed.javadsl.ReplyEffect;
@@ -10,16 +9,10 @@ import io.sluice.protocols.campaign.CallOutcome;
 import io.sluice.protocols.campaign.CampaignCommand;
 import io.sluice.protocols.campaign.CampaignCommand.ReportOutcome;
 import io.sluice.protocols.campaign.CampaignEvent;
-import io.sluice.protocols.campaign.CampaignReply.CampaignView;
 import io.sluice.protocols.campaign.CampaignStatus;
-import io.sluice.protocols.permit.Acquire;
 import io.sluice.protocols.permit.Granted;
-import io.sluice.protocols.permit.Lease;
-import io.sluice.protocols.permit.LeaseKind;
 import io.sluice.protocols.permit.PermitReply;
-import io.sluice.protocols.permit.Priority;
 import io.sluice.protocols.permit.Rejected;
-import io.sluice.protocols.permit.Release;
 import io.sluice.protocols.permit.Revoked;
 import io.sluice.persistence.campaign.ClaimResult;
 import io.sluice.persistence.campaign.LeadClaim;
@@ -46,7 +39,8 @@ import org.slf4j.Logger;
  * after the lead table says so. A call slot is only asked for after the claim's database permit is back, and given
  * back before the settlement asks for one: a campaign never holds both kinds of permit while waiting for the other.
  *
- * <p>Which leads to take and when to look again is {@link DueLeads}' concern; from the report on, {@link Settler}'s.
+ * <p>Which leads to take and when to look again is {@link DueLeads}' concern; from the report on, {@link Settler}'s;
+ * the call slots' bookkeeping {@link CallSlotLeases}'; the completed campaign's summary {@link SummaryHandOver}'s.
  * Both work in batches: the leads of one look are journaled together and claimed in one unit of work, and the
  * settlements that gather while one batch is written are written, then journaled, together.
  *
@@ -60,8 +54,6 @@ final class Dialler implements Settler.Attempts, DueLeads.Dials {
   enum MaybeComplete implements Step { INSTANCE }
 
   enum SummaryRetry implements Step { INSTANCE }
-
-  static final String SUMMARY_TIMER = "summary";
 
   record LeadLoaded(LeadToDial lead, int attempt, Throwable failure) implements Step {}
 
@@ -85,18 +77,15 @@ final class Dialler implements Settler.Attempts, DueLeads.Dials {
   private final CampaignPorts ports;
   private final Supplier<EffectFactories<CampaignEvent, CampaignState>> effects;
   private final Function<CampaignState, ReplyEffect<CampaignEvent, CampaignState>> completion;
-  private final ActorRef<PermitReply> slotReplies;
   private final Logger log;
 
   private final Map<Long, LeadToDial> leadsInFlight = new HashMap<>();
-  private final Map<Long, Long> slotRequests = new HashMap<>();
-  private final Map<Long, Lease> slots = new HashMap<>();
-  private final Map<Long, Long> leadBySlot = new HashMap<>();
+  private final CallSlotLeases slots;
   /** Attempts in flight whose lead row is DIALING (claimed, neither withdrawn nor settling): no due read finds them. */
   private final Set<Long> dialing = new HashSet<>();
   private final Settler settler;
   private final DueLeads dueLeads;
-  private long requestIds;
+  private final SummaryHandOver summary;
 
   Dialler(String campaignId, ActorContext<CampaignCommand> context, CampaignTimers timers,
       CampaignPorts ports, Supplier<EffectFactories<CampaignEvent, CampaignState>> effects,
@@ -107,10 +96,12 @@ final class Dialler implements Settler.Attempts, DueLeads.Dials {
     this.ports = ports;
     this.effects = effects;
     this.completion = completion;
-    this.slotReplies = context.messageAdapter(PermitReply.class, SlotReplied::new);
+    this.slots = new CallSlotLeases(campaignId, ports.callSlots(), ports.slotMaxWait(),
+        context.messageAdapter(PermitReply.class, SlotReplied::new), context.getSelf());
     this.log = context.getLog();
     this.settler = new Settler(campaignId, context, ports, effects, this);
     this.dueLeads = new DueLeads(campaignId, context, timers, ports, effects, this);
+    this.summary = new SummaryHandOver(campaignId, context, timers, ports, effects);
   }
 
   /** When the campaign's one wake-up timer fires next; null when it holds none. */
@@ -141,7 +132,7 @@ final class Dialler implements Settler.Attempts, DueLeads.Dials {
   }
 
   void handOverSummary(CampaignState completed) {
-    context.pipeToSelf(ports.summaries().handOver(completed.view(null)), (done, failure) -> new SummaryDone(failure));
+    summary.handOver(completed);
   }
 
   ReplyEffect<CampaignEvent, CampaignState> onStep(CampaignState state, Step step) {
@@ -162,10 +153,9 @@ final class Dialler implements Settler.Attempts, DueLeads.Dials {
     } else if (step instanceof SettledFound settled) {
       return onSettledFound(settled);
     } else if (step instanceof SummaryDone done) {
-      return onSummaryDone(state, done);
+      return summary.onDone(state, done);
     } else if (step instanceof SummaryRetry) {
-      timers.fired(SUMMARY_TIMER);
-      handOverSummary(state);
+      summary.retry(state);
     } else if (step instanceof MaybeComplete) {
       return completion.apply(state);
     } else if (step instanceof ViewSaved saved && saved.failure() != null) {
@@ -217,10 +207,7 @@ final class Dialler implements Settler.Attempts, DueLeads.Dials {
       ClaimResult result = claimed.results().get(leadId);
       if (result == ClaimResult.CLAIMED) {
         dialing.add(leadId);
-        long requestId = ++requestIds;
-        slotRequests.put(requestId, leadId);
-        ports.callSlots().tell(new Acquire(requestId, "campaign-" + campaignId, "call", LeaseKind.SHORT,
-            Priority.NORMAL, ports.slotMaxWait(), slotReplies, context.getSelf()));
+        slots.request(leadId);
       } else if (result == ClaimResult.ALREADY_SETTLED) {
         // Settled in the table by an earlier incarnation that stopped before journaling it: journal it from there.
         untrack(leadId);
@@ -247,22 +234,21 @@ final class Dialler implements Settler.Attempts, DueLeads.Dials {
 
   private ReplyEffect<CampaignEvent, CampaignState> onSlotReply(CampaignState state, PermitReply reply) {
     if (reply instanceof Granted granted) {
-      Long leadId = slotRequests.remove(granted.requestId());
+      Long leadId = slots.answered(granted.requestId());
       Integer attempt = leadId == null ? null : state.inFlight().get(leadId);
       if (attempt == null || state.status() == CampaignStatus.CANCELLED) {
-        ports.callSlots().tell(new Release(granted.lease().id(), null, false));
+        slots.giveBack(granted.lease());
         if (attempt != null) {
           withdraw(leadId, attempt, now());
         }
         return effects.get().noReply();
       }
-      slots.put(leadId, granted.lease());
-      leadBySlot.put(granted.lease().id().value(), leadId);
+      slots.hold(leadId, granted.lease());
       LeadToDial lead = leadsInFlight.get(leadId);
       context.pipeToSelf(ports.placer().place(idempotencyKey(leadId, attempt), campaignId, lead, attempt),
           (placement, failure) -> new PlacementDone(leadId, attempt, placement, failure));
     } else if (reply instanceof Rejected rejected) {
-      Long leadId = slotRequests.remove(rejected.requestId());
+      Long leadId = slots.answered(rejected.requestId());
       Integer attempt = leadId == null ? null : state.inFlight().get(leadId);
       if (attempt != null) {
         log.info("campaign {} lead {}: no call slot ({}), withdrawn until later", campaignId, leadId,
@@ -270,11 +256,8 @@ final class Dialler implements Settler.Attempts, DueLeads.Dials {
         withdraw(leadId, attempt, now().plus(ports.retryLater()));
       }
     } else if (reply instanceof Revoked revoked) {
-      Long leadId = leadBySlot.remove(revoked.lease().value());
+      Long leadId = slots.revoked(revoked.lease());
       Integer attempt = leadId == null ? null : state.inFlight().get(leadId);
-      if (leadId != null) {
-        slots.remove(leadId);
-      }
       if (attempt != null && leadsInFlight.containsKey(leadId) && settler.settleUnreported(state,
           leadsInFlight.get(leadId), attempt, CallOutcome.FAILED, "no outcome was reported in time")) {
         dialing.remove(leadId);
@@ -288,7 +271,7 @@ final class Dialler implements Settler.Attempts, DueLeads.Dials {
   private ReplyEffect<CampaignEvent, CampaignState> onPlacement(CampaignState state, PlacementDone done) {
     LeadToDial lead = leadsInFlight.get(done.leadId());
     if (lead == null || !state.inFlight().containsKey(done.leadId())) {
-      releaseSlot(done.leadId(), false);
+      slots.release(done.leadId(), false);
       return effects.get().noReply();
     }
     if (done.failure() != null) {
@@ -301,7 +284,7 @@ final class Dialler implements Settler.Attempts, DueLeads.Dials {
     } else if (done.placement() instanceof PlaceCallResult.RateLimited limited) {
       // Throttle before the release, so the cap counts the calls the provider did accept.
       ports.throttleCalls().accept(limited.retryAfter());
-      releaseSlot(done.leadId(), false);
+      slots.release(done.leadId(), false);
       withdraw(done.leadId(), done.attempt(), now().plus(limited.retryAfter()));
     } else if (done.placement() instanceof PlaceCallResult.Permanent refused) {
       callEnded(done.leadId(), false);
@@ -334,7 +317,7 @@ final class Dialler implements Settler.Attempts, DueLeads.Dials {
   @Override
   public void callEnded(long leadId, boolean failed) {
     dialing.remove(leadId);
-    releaseSlot(leadId, failed);
+    slots.release(leadId, failed);
   }
 
   @Override
@@ -397,43 +380,6 @@ final class Dialler implements Settler.Attempts, DueLeads.Dials {
   void stopped() {
     ports.activity().attempts(-leadsInFlight.size());
     leadsInFlight.clear();
-  }
-
-  private void saveView(CampaignView view) {
-    context.pipeToSelf(ports.leads().saveView(view), (done, failure) -> new ViewSaved(view.status(), failure));
-  }
-
-  private void releaseSlot(long leadId, boolean failed) {
-    Lease lease = slots.remove(leadId);
-    if (lease != null) {
-      leadBySlot.remove(lease.id().value());
-      // No latency: a call's length is the conversation's, not a sign of congestion.
-      ports.callSlots().tell(new Release(lease.id(), null, failed));
-    }
-  }
-
-  private ReplyEffect<CampaignEvent, CampaignState> onSummaryDone(CampaignState state, SummaryDone done) {
-    if (done.failure() != null) {
-      log.warn("campaign {}: summary email not handed over, trying again in {}: {}", campaignId,
-          ports.retryLater(), done.failure().toString());
-      if (timers.armed()) {
-        timers.start(SUMMARY_TIMER, SummaryRetry.INSTANCE, ports.retryLater());
-      } else {
-        // No timer: the row's next wake-up says when the hand-over is owed, and a tick finds it there.
-        saveView(state.view(now().plus(ports.retryLater())));
-      }
-      return effects.get().noReply();
-    }
-    if (state.summaryHandedOver()) {
-      return effects.get().noReply();
-    }
-    return effects.get().persist(new CampaignEvent.SummaryHandedOver(now()))
-        .thenRun(handedOver -> {
-          if (!timers.armed()) {
-            saveView(handedOver.view(null));
-          }
-        })
-        .thenNoReply();
   }
 
   private Instant now() {
