@@ -8,6 +8,8 @@
 #   bench/run.sh io.sluice.bench.ColdPoolRunner                    # cold pool of 30: closed-loop herd, 1,000 at once
 #   bench/run.sh io.sluice.bench.CampaignThroughputRunner          # one campaign end to end (-Dbench.leads, -Dbench.slots)
 #   bench/run.sh io.sluice.bench.IdleDrainRunner                   # serverless: last work -> zero backends, idle-timeout 2 s
+#   bench/run.sh io.sluice.bench.ClusterBudgetRunner               # 3 nodes vs 1 on one budget of 30, then a kill -9
+#                                                                  # (-Dbench.campaigns, -Dbench.leads, -Dbench.limit)
 #   bench/run.sh io.sluice.bench.ScheduleRunner                    # 10,000 due schedules and 10 idle minutes, beside
 #                                                                  # db-scheduler (-Dbench.trials, -Dbench.idle-seconds)
 #   bench/run.sh org.openjdk.jmh.Main PermitGrantRelease -f 1 -wi 3 -w 2s -i 5 -r 2s -t 1 -prof gc

@@ -2,6 +2,8 @@ package io.sluice.orchestrator;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /** The real PostgreSQL the tests use; address from the environment, defaults matching the dev machine. */
@@ -15,6 +17,20 @@ public final class TestDatabase {
   /** A plain connection outside every pool, for observing the database (pg_stat_activity) and preparing data. */
   public static Connection observer() throws SQLException {
     return DriverManager.getConnection(URL, USER, PASSWORD);
+  }
+
+  /** The backends of one {@code application_name} (a pool's) in {@code pg_stat_activity} now. */
+  public static int backends(String applicationName) {
+    try (Connection observer = observer(); PreparedStatement count = observer.prepareStatement(
+        "SELECT count(*) FROM pg_stat_activity WHERE application_name = ?")) {
+      count.setString(1, applicationName);
+      try (ResultSet row = count.executeQuery()) {
+        row.next();
+        return row.getInt(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /**

@@ -36,10 +36,6 @@ import io.sluice.persistence.journal.JournalPool;
 import io.sluice.persistence.journal.JournalPoolSetup;
 import io.sluice.protocols.budget.BudgetCommand;
 import io.sluice.protocols.permit.PermitCommand;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -104,7 +100,9 @@ class ClusterBudgetOnPostgresTest {
         + "akka.remote.artery.advanced.test-mode = on\n"
         + "akka.cluster.split-brain-resolver.stable-after = 3s\n"
         + "akka.cluster.failure-detector.acceptable-heartbeat-pause = 2s\n"
-        + "akka.cluster.jmx.multi-mbeans-in-same-jvm = on").withFallback(ConfigFactory.load());
+        + "akka.cluster.jmx.multi-mbeans-in-same-jvm = on\n"
+        // A node leaving after a peer was refused and shut down waits for the resolver to down that peer first.
+        + "akka.actor.testkit.typed.system-shutdown-default = 30s").withFallback(ConfigFactory.load());
     // As the service does: the journal pool opens before the actor system and closes after it.
     JournalPool journalPool = JournalPool.open(databaseSettings(),
         new JournalPoolSettings("journal", journalName(index), 2, Duration.ofSeconds(30), Duration.ofSeconds(5)));
@@ -240,7 +238,7 @@ class ClusterBudgetOnPostgresTest {
     AtomicBoolean thirdPersisting = persist(third, 2);
     awaitTrue(Duration.ofSeconds(10), () -> third.pool().maxSize() >= 3, "the third node holds its entitlement");
     awaitTrue(Duration.ofSeconds(10), () -> third.journalPool().borrows() >= 20, "the third node's entities persist");
-    assertTrue(backends(journalName(2)) >= 1, "the third node's journal holds connections");
+    assertTrue(TestDatabase.backends(journalName(2)) >= 1, "the third node's journal holds connections");
 
     akka.actor.Address thirdAddress = Cluster.get(third.kit().system()).selfMember().address();
     for (Node majority : List.of(first, second)) {
@@ -248,7 +246,8 @@ class ClusterBudgetOnPostgresTest {
       blackhole(third, Cluster.get(majority.kit().system()).selfMember().address());
     }
     awaitTrue(Duration.ofSeconds(20), () -> third.pool().maxSize() == 0, "the minority closes its db pool");
-    awaitTrue(Duration.ofSeconds(2), () -> backends(journalName(2)) == 0, "the minority's journal holds nothing");
+    awaitTrue(Duration.ofSeconds(2), () -> TestDatabase.backends(journalName(2)) == 0,
+        "the minority's journal holds nothing");
     assertFalse(third.kit().system().whenTerminated().isCompleted(),
         "emptied by the isolation, not by the shutdown");
     try (BackendSampler isolatedJournal = new BackendSampler(journalName(2))) {
@@ -334,20 +333,6 @@ class ClusterBudgetOnPostgresTest {
       });
     }
     return busy;
-  }
-
-  private static int backends(String applicationName) {
-    try (Connection observer = TestDatabase.observer();
-        PreparedStatement count = observer.prepareStatement(
-            "SELECT count(*) FROM pg_stat_activity WHERE application_name = ?")) {
-      count.setString(1, applicationName);
-      try (ResultSet row = count.executeQuery()) {
-        row.next();
-        return row.getInt(1);
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static int upMembers(Node node) {

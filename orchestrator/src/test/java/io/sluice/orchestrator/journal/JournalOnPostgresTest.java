@@ -72,7 +72,7 @@ class JournalOnPostgresTest {
     journal.stop();
     // The pool closes once the system has terminated, before stop() returns; the await covers PostgreSQL's own lag.
     awaitTrue("the stopped system's journal pool has closed its connections", Duration.ofSeconds(5),
-        () -> backends(journal.applicationName()) == 0);
+        () -> TestDatabase.backends(journal.applicationName()) == 0);
     journal.start();
     TestCounter.init(system());
 
@@ -98,7 +98,7 @@ class JournalOnPostgresTest {
 
     awaitTrue("the journal pool drains", IDLE_TIMEOUT.plusSeconds(10), () -> pool.stats().drained());
     awaitTrue("no backend has the journal's application_name", Duration.ofSeconds(5),
-        () -> backends(journal.applicationName()) == 0);
+        () -> TestDatabase.backends(journal.applicationName()) == 0);
 
     // Idle: the entity is still in memory, the node still in its cluster, and yet nobody asks the database anything.
     long borrowsWhenIdle = pool.borrows();
@@ -108,7 +108,7 @@ class JournalOnPostgresTest {
     assertEquals(0, idle.physical().total());
     assertEquals(List.of(), idle.activeTimers(), "no timer armed while drained");
     assertTrue(idle.drained());
-    assertEquals(0, backends(journal.applicationName()));
+    assertEquals(0, TestDatabase.backends(journal.applicationName()));
 
     assertEquals(5, TestCounter.total(system(), id));
     assertEquals(borrowsWhenIdle, pool.borrows(), "an entity in memory answers without the journal");
@@ -141,14 +141,6 @@ class JournalOnPostgresTest {
 
   private static int journalRows(String persistenceId) throws SQLException {
     return count("SELECT count(*) FROM event_journal WHERE persistence_id = ?", persistenceId);
-  }
-
-  private static int backends(String applicationName) {
-    try {
-      return count("SELECT count(*) FROM pg_stat_activity WHERE application_name = ?", applicationName);
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static int count(String sql, String parameter) throws SQLException {
