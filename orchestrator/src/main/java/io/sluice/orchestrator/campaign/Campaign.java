@@ -21,6 +21,7 @@ import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.RetentionCriteria;
 import akka.persistence.typed.javadsl.SignalHandler;
+import io.sluice.orchestrator.dispatch.DeepStackExecutor;
 import io.sluice.protocols.campaign.CampaignCommand;
 import io.sluice.protocols.campaign.CampaignCommand.AddLeads;
 import io.sluice.protocols.campaign.CampaignCommand.Cancel;
@@ -85,6 +86,7 @@ public final class Campaign
    */
   public static void init(ActorSystem<?> system, CampaignPorts ports) {
     ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, entity -> create(entity.getEntityId(), ports))
+        .withEntityProps(DeepStackExecutor.ENTITY_DISPATCHER)
         .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
   }
 

@@ -20,6 +20,7 @@ import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.RetentionCriteria;
 import akka.persistence.typed.javadsl.SignalHandler;
+import io.sluice.orchestrator.dispatch.DeepStackExecutor;
 import io.sluice.protocols.webhook.EndpointCommand;
 import io.sluice.protocols.webhook.EndpointCommand.Enqueue;
 import io.sluice.protocols.webhook.EndpointCommand.Reconfigure;
@@ -111,6 +112,7 @@ public final class WebhookEndpoint
     ClusterSharding.get(system).init(Entity.of(ENTITY_KEY,
             entity -> create(entity.getEntityId(), ports, entity.getShard()))
         .withStopMessage(Stop.INSTANCE)
+        .withEntityProps(DeepStackExecutor.ENTITY_DISPATCHER)
         .withSettings(ClusterShardingSettings.create(system).withNoPassivationStrategy()));
   }
 
