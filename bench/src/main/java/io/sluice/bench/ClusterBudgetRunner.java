@@ -40,6 +40,9 @@ import java.util.UUID;
 public final class ClusterBudgetRunner {
   private static final int JOURNAL_POOL = 2;
   private static final Duration SAMPLE_EVERY = Duration.ofMillis(100);
+  private static final String HEADER = "| nodes | seconds | leads/s | deliveries/s | goodput (ops/s) | max backends"
+      + " | max ÷ budget | p50 / p99 ÷ budget | samples > budget | samples with permits waiting | max waiting |\n"
+      + "|---|---|---|---|---|---|---|---|---|---|---|\n";
 
   private final int budget = Integer.getInteger("bench.budget", 30);
   private final int campaigns = Integer.getInteger("bench.campaigns", 6);
@@ -68,12 +71,13 @@ public final class ClusterBudgetRunner {
     System.out.printf("budget %d, %d campaigns x %d leads, journal pool %d per node, db limit %s, stable-after %s%n",
         budget, campaigns, leads, JOURNAL_POOL, limitAlgorithm, stableAfter);
     Load single = measure("one", 1, false, false);
+    System.out.println(HEADER + single.row(budget));
     Load three = measure("three", 3, true, false);
+    System.out.println(HEADER + three.row(budget));
     Load killed = measure("kill", 3, true, true);
+    System.out.println(HEADER + killed.row(budget));
     System.out.println();
-    System.out.println("| nodes | seconds | leads/s | deliveries/s | goodput (ops/s) | max backends | max ÷ budget"
-        + " | p50 / p99 ÷ budget | samples > budget | samples with permits waiting | max waiting |");
-    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+    System.out.print(HEADER);
     for (Load load : List.of(single, three, killed)) {
       System.out.println(load.row(budget));
     }
@@ -184,12 +188,16 @@ public final class ClusterBudgetRunner {
     }
   }
 
-  /** Provider events processed for the campaigns: one {@code call.completed} each. */
+  /**
+   * Calls settled for the campaigns, one {@code call.completed} each. Counted by lead attempt, not by provider event:
+   * each node simulates its own provider, so a call in flight on a killed node is placed again, under the same key, at
+   * a simulator that never saw the key and reports it a second time (a real provider answers the key's first call).
+   */
   private static long callsSettled(List<String> ids) throws Exception {
     try (Connection observer = DriverManager.getConnection(BenchDatabase.URL, BenchDatabase.USER,
             BenchDatabase.PASSWORD);
-        PreparedStatement count = observer.prepareStatement(
-            "SELECT count(*) FROM provider_event WHERE campaign_id = ANY (?) AND processed_at IS NOT NULL")) {
+        PreparedStatement count = observer.prepareStatement("SELECT count(DISTINCT (campaign_id, lead_id, attempt))"
+            + " FROM provider_event WHERE campaign_id = ANY (?) AND processed_at IS NOT NULL")) {
       count.setArray(1, observer.createArrayOf("varchar", ids.toArray()));
       try (ResultSet row = count.executeQuery()) {
         row.next();

@@ -5,9 +5,10 @@ import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 /**
- * What settled calls mean to the workspace's webhook subscribers. Called after a batch of settlements is in the lead
- * table and before it is journaled, so a crash in between publishes again when the reports are redelivered; the
- * publications' idempotency keys make the repeat store nothing.
+ * What settled calls mean to the workspace's webhook subscribers. Called before a batch of settlements is written to
+ * the lead table: a settlement found there after a crash (and journaled from there) has had its events published, and
+ * a crash before the write publishes again when the attempt settles again; the publications' idempotency keys make the
+ * repeat store nothing.
  */
 public interface CallEvents {
 

@@ -21,8 +21,8 @@ import org.slf4j.Logger;
 
 /**
  * A campaign's settling: takes each attempt's end — the provider's report (its score refined by the classifier, no
- * database permit held meanwhile), or a dial that ended without one — writes it to the lead table, publishes its
- * webhook events ({@link CallEvents}), then records it in the journal, and only then answers the report.
+ * database permit held meanwhile), or a dial that ended without one — publishes its webhook events ({@link
+ * CallEvents}), writes it to the lead table, then records it in the journal, and only then answers the report.
  *
  * <p>Settlements are written in group commits. While one batch is being written, the settlements that arrive wait;
  * when it is written, the next batch (everything that waited) goes to the database at once, and the written batch is
@@ -31,8 +31,10 @@ import org.slf4j.Logger;
  * all join the same batch. No timer: under light load a batch is one settlement and waits for nothing.
  *
  * <p>The crash ordering is the {@link Dialler}'s: an {@code OutcomeRecorded} is journaled only after its batch is in
- * the lead table, so a crash in between leaves the attempt in flight, and its redelivered report finds the settlement
- * already written (the conditional update changes nothing) and is journaled then.
+ * the lead table, so a crash in between leaves the attempt in flight, and the next incarnation's claim finds it settled
+ * and journals it from the table. The events are published before the table write, so a settlement found in the
+ * table always had its events published; a crash between the two publishes again when the attempt is settled again
+ * (the publications' idempotency keys make the repeat store nothing).
  */
 final class Settler {
 
@@ -192,7 +194,10 @@ final class Settler {
     return decision instanceof RetryPolicy.RetryAt retry ? retry.at() : null;
   }
 
-  /** Sends everything waiting to the lead table in one unit of work, unless a batch is on its way already. */
+  /**
+   * Publishes the webhook events of everything waiting, then writes it to the lead table in one unit of work, unless
+   * a batch is on its way already.
+   */
   private void write(CampaignState state) {
     if (writing || waiting.isEmpty()) {
       return;
@@ -200,36 +205,39 @@ final class Settler {
     writing = true;
     List<Pending> batch = waiting;
     waiting = new ArrayList<>();
+    context.pipeToSelf(ports.callEvents().settled(state.terms().workspaceId(), campaignId,
+            batch.stream().map(Pending::settlement).toList()),
+        (done, failure) -> new BatchPublished(batch, failure));
+  }
+
+  /** The batch's webhook events are stored: now it goes to the lead table. */
+  private ReplyEffect<CampaignEvent, CampaignState> onBatchPublished(CampaignState state, BatchPublished published) {
+    List<Pending> batch = published.batch();
+    if (published.failure() != null) {
+      writing = false;
+      write(state);
+      batch.forEach(pending -> settling.remove(pending.settlement().leadId()));
+      log.warn("campaign {}: the webhook events of {} settlement(s) not published ({}); their reports stay"
+          + " unprocessed", campaignId, batch.size(), published.failure().toString());
+      return effects.get().noReply();
+    }
     List<Settlement> settlements = batch.stream().map(Pending::settlement).toList();
     List<String> doNotCall = batch.stream().map(Pending::doNotCall).filter(phone -> phone != null).toList();
     context.pipeToSelf(ports.leads().settle(state.terms().workspaceId(), campaignId, settlements, doNotCall),
         (applied, failure) -> new BatchWritten(batch, failure));
+    return effects.get().noReply();
   }
 
+  /** The batch is in the lead table: now it is journaled and its reports answered. */
   private ReplyEffect<CampaignEvent, CampaignState> onBatchWritten(CampaignState state, BatchWritten written) {
     writing = false;
-    // The next batch's write overlaps this one's journal write.
+    // The next batch's publication and write overlap this one's journal write.
     write(state);
     List<Pending> batch = written.batch();
     if (written.failure() != null) {
       batch.forEach(pending -> settling.remove(pending.settlement().leadId()));
       log.warn("campaign {}: {} settlement(s) not written ({}); their reports stay unprocessed", campaignId,
           batch.size(), written.failure().toString());
-      return effects.get().noReply();
-    }
-    context.pipeToSelf(ports.callEvents().settled(state.terms().workspaceId(), campaignId,
-            batch.stream().map(Pending::settlement).toList()),
-        (done, failure) -> new BatchPublished(batch, failure));
-    return effects.get().noReply();
-  }
-
-  /** The batch's webhook events are stored: now it is journaled and its reports answered. */
-  private ReplyEffect<CampaignEvent, CampaignState> onBatchPublished(CampaignState state, BatchPublished published) {
-    List<Pending> batch = published.batch();
-    if (published.failure() != null) {
-      batch.forEach(pending -> settling.remove(pending.settlement().leadId()));
-      log.warn("campaign {}: the webhook events of {} settlement(s) not published ({}); their reports stay"
-          + " unprocessed", campaignId, batch.size(), published.failure().toString());
       return effects.get().noReply();
     }
     List<CampaignEvent> recorded = batch.stream().map(Pending::settlement)
