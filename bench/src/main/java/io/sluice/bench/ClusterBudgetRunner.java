@@ -35,7 +35,7 @@ import java.util.UUID;
  * was downed and left the budget. {@code bench.budget} (30), {@code bench.stable-after} (the split brain resolver's,
  * 5s), {@code bench.limit} (the {@code db} pools' limit algorithm: {@code fixed}, the default, uses every connection
  * a node's share allows, so the load saturates the budget; {@code gradient}, the service's default, keeps as many as
- * the database serves best).
+ * the database serves best), {@code bench.phases} (which configurations, in order: {@code one,three,kill}).
  */
 public final class ClusterBudgetRunner {
   private static final int JOURNAL_POOL = 2;
@@ -70,19 +70,27 @@ public final class ClusterBudgetRunner {
   private void runAll() throws Exception {
     System.out.printf("budget %d, %d campaigns x %d leads, journal pool %d per node, db limit %s, stable-after %s%n",
         budget, campaigns, leads, JOURNAL_POOL, limitAlgorithm, stableAfter);
-    Load single = measure("one", 1, false, false);
-    System.out.println(HEADER + single.row(budget));
-    Load three = measure("three", 3, true, false);
-    System.out.println(HEADER + three.row(budget));
-    Load killed = measure("kill", 3, true, true);
-    System.out.println(HEADER + killed.row(budget));
+    List<String> phases = List.of(System.getProperty("bench.phases", "one,three,kill").split(","));
+    Map<String, Load> loads = new java.util.LinkedHashMap<>();
+    for (String phase : phases) {
+      Load load = switch (phase) {
+        case "one" -> measure("one", 1, false, false);
+        case "three" -> measure("three", 3, true, false);
+        case "kill" -> measure("kill", 3, true, true);
+        default -> throw new IllegalArgumentException("bench.phases: no phase '" + phase + "' (one, three, kill)");
+      };
+      loads.put(phase, load);
+      System.out.println(HEADER + load.row(budget));
+    }
     System.out.println();
     System.out.print(HEADER);
-    for (Load load : List.of(single, three, killed)) {
-      System.out.println(load.row(budget));
+    loads.values().forEach(load -> System.out.println(load.row(budget)));
+    if (loads.containsKey("one") && loads.containsKey("three")) {
+      System.out.printf("%ngoodput three ÷ one: %.2f%n", loads.get("three").goodput() / loads.get("one").goodput());
     }
-    System.out.printf("%ngoodput three ÷ one: %.2f%n", three.goodput() / single.goodput());
-    System.out.println(killed.timeline);
+    if (loads.containsKey("kill")) {
+      System.out.println(loads.get("kill").timeline);
+    }
   }
 
   /** One configuration under the load; with {@code kill}, node 3 is killed a third of the way through. */

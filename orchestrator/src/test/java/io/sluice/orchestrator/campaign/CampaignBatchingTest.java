@@ -110,6 +110,9 @@ class CampaignBatchingTest {
         "the nineteen reports that came during the first write went in one unit of work");
     await(() -> view(campaign).status() == CampaignStatus.COMPLETED, "the campaign completes");
     assertEquals(leads, view(campaign).finalCount());
+    // A settlement found in the table after a crash is journaled from there: its events must be out already.
+    assertEquals(Set.of(), book.writtenUnpublished, "settlements written before their webhook events were published");
+    assertEquals(leads, book.published.size());
   }
 
   @Test
@@ -183,8 +186,10 @@ class CampaignBatchingTest {
     return new CampaignPorts(book, placer, Optional.empty(),
         completed -> CompletableFuture.completedFuture(Done.getInstance()),
         (now, zones, windows) -> Optional.of(now), slots, retryAfter -> { }, Clock.systemUTC(),
-        Duration.ofMinutes(1), Duration.ofMinutes(1),
-        (workspaceId, campaignId, settlements) -> CompletableFuture.completedFuture(Done.getInstance()));
+        Duration.ofMinutes(1), Duration.ofMinutes(1), (workspaceId, campaignId, settlements) -> {
+          settlements.forEach(settled -> book.published.add(settled.leadId()));
+          return CompletableFuture.completedFuture(Done.getInstance());
+        });
   }
 
   /** Call slots without a limit: every request granted at once. */
@@ -209,6 +214,9 @@ class CampaignBatchingTest {
     final Map<Long, LeadClaim> claimed = new ConcurrentHashMap<>();
     final List<Integer> claimBatchSizes = new CopyOnWriteArrayList<>();
     final List<Integer> settleBatchSizes = new CopyOnWriteArrayList<>();
+    /** Leads whose webhook events were published, and those written to the table before theirs were. */
+    final Set<Long> published = ConcurrentHashMap.newKeySet();
+    final Set<Long> writtenUnpublished = ConcurrentHashMap.newKeySet();
     final AtomicInteger placed = new AtomicInteger();
     private final CompletableFuture<Void> held = new CompletableFuture<>();
 
@@ -274,6 +282,8 @@ class CampaignBatchingTest {
     public CompletionStage<List<Boolean>> settle(String workspaceId, String campaignId,
         List<Settlement> settlements, List<String> doNotCall) {
       List<Boolean> applied = Collections.nCopies(settlements.size(), true);
+      settlements.stream().map(Settlement::leadId).filter(leadId -> !published.contains(leadId))
+          .forEach(writtenUnpublished::add);
       boolean first;
       synchronized (settleBatchSizes) {
         first = settleBatchSizes.isEmpty();
