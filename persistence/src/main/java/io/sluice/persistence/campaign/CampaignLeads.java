@@ -4,14 +4,12 @@ import io.sluice.persistence.JdbcBatch;
 import io.sluice.persistence.JdbcQuery;
 import io.sluice.persistence.JdbcWork;
 import io.sluice.persistence.Sql;
-import io.sluice.persistence.Vendor;
 import io.sluice.protocols.campaign.CallOutcome;
 import io.sluice.protocols.campaign.HotLead;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,14 +38,10 @@ public final class CampaignLeads {
 
   private CampaignLeads() {}
 
-  /** Imports of at least this many leads refresh the planner's statistics of the lead table. */
-  static final int ANALYZE_AFTER_LEADS = 1_000;
-
   /**
    * Inserts the leads as PENDING, due at {@code dueAt}, in JDBC batches of {@code batchSize}. Run it as one unit of
    * work so the facade's transaction stores all of them or, on any failure (a duplicate phone, a lost connection),
-   * none. Answers the rows inserted. On PostgreSQL an import of {@link #ANALYZE_AFTER_LEADS} or more ends with
-   * {@code ANALYZE campaign_lead}.
+   * none. Answers the rows inserted.
    */
   public static JdbcWork<Integer> insert(String campaignId, List<NewLead> leads, int batchSize, Instant dueAt,
       Instant now) {
@@ -73,14 +67,6 @@ public final class CampaignLeads {
         }
         if (pending > 0) {
           inserted += executed(insert.executeBatch());
-        }
-      }
-      if (inserted >= ANALYZE_AFTER_LEADS && Vendor.of(connection.getMetaData().getURL()) == Vendor.POSTGRESQL) {
-        // PostgreSQL's planner only learns of a bulk load at autovacuum's next analyze (up to a minute later, never
-        // with autovacuum off); until then the due-lead reads of a 100,000-lead campaign ran at ~50 leads/s instead
-        // of ~1,100. ANALYZE samples a fixed number of rows, and sees this transaction's own.
-        try (Statement analyze = connection.createStatement()) {
-          analyze.execute("ANALYZE campaign_lead");
         }
       }
       return inserted;
