@@ -53,8 +53,6 @@ final class Dialler implements Settler.Attempts, DueLeads.Dials {
 
   enum MaybeComplete implements Step { INSTANCE }
 
-  enum SummaryRetry implements Step { INSTANCE }
-
   record LeadLoaded(LeadToDial lead, int attempt, Throwable failure) implements Step {}
 
   record Claimed(List<LeadClaim> claims, Map<Long, ClaimResult> results, Throwable failure) implements Step {}
@@ -66,8 +64,6 @@ final class Dialler implements Settler.Attempts, DueLeads.Dials {
   record Withdrawn(long leadId, int attempt, Instant retryAt, Throwable failure) implements Step {}
 
   record SettledFound(long leadId, CampaignEvent.OutcomeRecorded outcome, Throwable failure) implements Step {}
-
-  record SummaryDone(Throwable failure) implements Step {}
 
   record ViewSaved(CampaignStatus status, Throwable failure) implements Step {}
 
@@ -152,10 +148,8 @@ final class Dialler implements Settler.Attempts, DueLeads.Dials {
       return onWithdrawn(state, withdrawn);
     } else if (step instanceof SettledFound settled) {
       return onSettledFound(settled);
-    } else if (step instanceof SummaryDone done) {
-      return summary.onDone(state, done);
-    } else if (step instanceof SummaryRetry) {
-      summary.retry(state);
+    } else if (step instanceof SummaryHandOver.Step handingOver) {
+      return summary.onStep(state, handingOver);
     } else if (step instanceof MaybeComplete) {
       return completion.apply(state);
     } else if (step instanceof ViewSaved saved && saved.failure() != null) {

@@ -17,6 +17,15 @@ import java.util.function.Supplier;
 final class SummaryHandOver {
   static final String TIMER = "summary";
 
+  /** Internal steps of the hand-over. */
+  interface Step extends Dialler.Step {}
+
+  /** The outbox took the summary, or failed to. */
+  record HandOverDone(Throwable failure) implements Step {}
+
+  /** The retry timer fired. */
+  enum Retry implements Step { INSTANCE }
+
   private final String campaignId;
   private final ActorContext<CampaignCommand> context;
   private final CampaignTimers timers;
@@ -34,21 +43,25 @@ final class SummaryHandOver {
 
   void handOver(CampaignState completed) {
     context.pipeToSelf(ports.summaries().handOver(completed.view(null)),
-        (done, failure) -> new Dialler.SummaryDone(failure));
+        (done, failure) -> new HandOverDone(failure));
   }
 
-  /** The retry timer fired. */
-  void retry(CampaignState state) {
+  ReplyEffect<CampaignEvent, CampaignState> onStep(CampaignState state, Step step) {
+    if (step instanceof HandOverDone done) {
+      return onDone(state, done);
+    }
+    // Retry: the timer fired.
     timers.fired(TIMER);
     handOver(state);
+    return effects.get().noReply();
   }
 
-  ReplyEffect<CampaignEvent, CampaignState> onDone(CampaignState state, Dialler.SummaryDone done) {
+  private ReplyEffect<CampaignEvent, CampaignState> onDone(CampaignState state, HandOverDone done) {
     if (done.failure() != null) {
       context.getLog().warn("campaign {}: summary email not handed over, trying again in {}: {}", campaignId,
           ports.retryLater(), done.failure().toString());
       if (timers.armed()) {
-        timers.start(TIMER, Dialler.SummaryRetry.INSTANCE, ports.retryLater());
+        timers.start(TIMER, Retry.INSTANCE, ports.retryLater());
       } else {
         saveView(state.view(ports.clock().instant().plus(ports.retryLater())));
       }
